@@ -1,0 +1,65 @@
+//! Migrations for both backends, embedded; applied at start and by `chengguan migrate`.
+//! Never edit a migration that has landed: add a new one.
+
+use crate::{Backend, Result, Store};
+use sqlx::Row as _;
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 20261122000001,
+    name: "foundation",
+    sqlite: include_str!("../migrations/sqlite/20261122000001_foundation.sql"),
+    postgres: include_str!("../migrations/postgres/20261122000001_foundation.sql"),
+}];
+
+impl Store {
+    pub async fn migrate(&self) -> Result<Vec<i64>> {
+        let _guard = self.write_lock.lock().await;
+        sqlx::query(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+        )
+        .execute(&self.pool)
+        .await?;
+        let mut applied = Vec::new();
+        for m in MIGRATIONS {
+            let mut tx = self.pool.begin().await?;
+            if self.backend == Backend::Postgres {
+                // Two servers starting at once must not both migrate.
+                sqlx::query("SELECT pg_advisory_xact_lock(7262010)").execute(&mut *tx).await?;
+            }
+            let done = sqlx::query("SELECT version FROM schema_migrations WHERE version = $1")
+                .bind(m.version)
+                .fetch_optional(&mut *tx)
+                .await?
+                .is_some();
+            if done {
+                continue;
+            }
+            let sql = if self.backend == Backend::Sqlite { m.sqlite } else { m.postgres };
+            for stmt in sql.split(';').map(str::trim).filter(|s| !s.lines().all(|l| l.trim().is_empty() || l.trim().starts_with("--"))) {
+                sqlx::query(stmt).execute(&mut *tx).await?;
+            }
+            sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+                .bind(m.version)
+                .bind(m.name)
+                .bind(chrono::Utc::now().to_rfc3339())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            applied.push(m.version);
+        }
+        Ok(applied)
+    }
+}
+
+pub(crate) async fn current(store: &Store) -> Result<bool> {
+    let rows = sqlx::query("SELECT version FROM schema_migrations").fetch_all(&store.pool).await?;
+    let have: Vec<i64> = rows.iter().map(|r| r.try_get::<i64, _>(0)).collect::<std::result::Result<_, _>>()?;
+    Ok(MIGRATIONS.iter().all(|m| have.contains(&m.version)))
+}

@@ -1,0 +1,41 @@
+//! Test support: a fresh store on the backend the environment selects.
+//!
+//! `TEST_DATABASE_URL=postgres://…/postgres` runs the suite on PostgreSQL, each test in a new
+//! database of its own; otherwise each test gets a new SQLite file. Under CI with
+//! `CHENGGUAN_TEST_BACKEND=postgres`, a missing `TEST_DATABASE_URL` is a failure, never a skip.
+
+use crate::Store;
+
+pub async fn fresh_store() -> Store {
+    fresh_store_with_url().await.0
+}
+
+/// A new, migrated, empty store and the URL it lives at (for spawning a server on it).
+pub async fn fresh_store_with_url() -> (Store, String) {
+    let url = fresh_database_url().await;
+    let store = Store::connect(&url).await.unwrap_or_else(|e| panic!("connect {url}: {e}"));
+    (store, url)
+}
+
+pub async fn fresh_database_url() -> String {
+    let wants_pg = std::env::var("CHENGGUAN_TEST_BACKEND").is_ok_and(|b| b == "postgres");
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin) if !admin.is_empty() => {
+            use sqlx::Connection;
+            sqlx::any::install_default_drivers();
+            let name = format!("cg_test_{}", uuid::Uuid::now_v7().simple());
+            let mut conn = sqlx::AnyConnection::connect(&admin).await.unwrap_or_else(|e| panic!("PostgreSQL at {admin}: {e}"));
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create test database");
+            conn.close().await.ok();
+            let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+            let query = admin.split_once('?').map(|(_, q)| format!("?{q}")).unwrap_or_default();
+            format!("{base}/{name}{query}")
+        }
+        _ => {
+            assert!(!wants_pg, "CHENGGUAN_TEST_BACKEND=postgres but TEST_DATABASE_URL is not set: refusing to fall back to SQLite");
+            let dir = std::env::temp_dir().join("chengguan-tests");
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            format!("sqlite://{}/{}.db", dir.display(), uuid::Uuid::now_v7().simple())
+        }
+    }
+}
