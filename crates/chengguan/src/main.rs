@@ -1,1 +1,176 @@
-fn main(){}
+//! The `chengguan` binary: thin wiring of configuration, store and server.
+
+use anyhow::{bail, Context};
+use chengguan_domain::demo;
+use chengguan_store::Store;
+use chengguan_web::{services, AppState};
+use clap::{Parser, Subcommand};
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+use std::io::{BufRead, IsTerminal};
+
+#[derive(Parser)]
+#[command(name = "chengguan", version, about = "城管执法平台 Chengguan — urban-management law enforcement")]
+struct Cli {
+    /// Configuration file (default: ./chengguan.toml if present).
+    #[arg(long, global = true)]
+    config: Option<String>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the server (the default).
+    Serve,
+    /// Create the demo city, or add what is missing of it (idempotent).
+    Demo,
+    /// Apply database migrations.
+    Migrate,
+    /// Create a tenant with its first administrator; asks for the password.
+    CreateAdmin {
+        #[arg(long)]
+        tenant_code: String,
+        #[arg(long)]
+        tenant_name: String,
+        /// Name of the tenant's root org unit, e.g. 某某区人民政府.
+        #[arg(long)]
+        root_unit: String,
+        #[arg(long)]
+        username: String,
+    },
+    /// Verify the full-process record end to end (comes with the full-process-record issue).
+    Verify,
+    /// Export a tenant (comes with a later issue).
+    Export,
+    /// Import a tenant (comes with a later issue).
+    Import,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Config {
+    /// Address to listen on.
+    listen: String,
+    /// `sqlite://path` or `postgres://…`; default: SQLite in the data directory.
+    database_url: Option<String>,
+    data_dir: String,
+    /// Load the demo city on first start of an empty database.
+    demo: bool,
+    /// Mark cookies Secure (set when served over HTTPS).
+    secure_cookies: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { listen: "127.0.0.1:8080".into(), database_url: None, data_dir: "./data".into(), demo: true, secure_cookies: false }
+    }
+}
+
+impl Config {
+    fn load(path: Option<&str>) -> anyhow::Result<Config> {
+        let mut f = Figment::from(Serialized::defaults(Config::default()));
+        match path {
+            Some(p) => {
+                if !std::path::Path::new(p).exists() {
+                    bail!("configuration file {p} not found");
+                }
+                f = f.merge(Toml::file(p));
+            }
+            None => f = f.merge(Toml::file("chengguan.toml")),
+        }
+        f.merge(Env::prefixed("CHENGGUAN_")).extract().context("configuration")
+    }
+    fn database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| format!("sqlite://{}/chengguan.db", self.data_dir.trim_end_matches('/')))
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()))
+        .init();
+    let cli = Cli::parse();
+    let config = Config::load(cli.config.as_deref())?;
+    let url = config.database_url();
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config, &url).await,
+        Command::Migrate => {
+            let store = Store::connect(&url).await.with_context(|| format!("database {}", redact(&url)))?;
+            let applied = store.migrate().await?;
+            println!("migrations current ({} newly applied)", applied.len());
+            Ok(())
+        }
+        Command::Demo => {
+            let store = Store::connect(&url).await?;
+            let n = services::load_demo(&store, services::today()).await?;
+            println!("demo city {}: {n} rows added", demo::DEMO_TENANT_NAME);
+            print_logins();
+            Ok(())
+        }
+        Command::CreateAdmin { tenant_code, tenant_name, root_unit, username } => {
+            let store = Store::connect(&url).await?;
+            let password = read_password()?;
+            let id = services::create_first_admin(&store, &tenant_code, &tenant_name, &root_unit, &username, &password)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message()))?;
+            println!("tenant {tenant_code} ({id}) created with administrator {username}");
+            Ok(())
+        }
+        Command::Verify | Command::Export | Command::Import => {
+            bail!("not available yet: this command arrives with a later release (see the README)")
+        }
+    }
+}
+
+fn read_password() -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        let p = rpassword::prompt_password("password: ")?;
+        let again = rpassword::prompt_password("again: ")?;
+        if p != again {
+            bail!("the passwords differ");
+        }
+        Ok(p)
+    } else {
+        // Scripted set-up: the password is the first line of standard input.
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    }
+}
+
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(a), Some(b)) if b > a => format!("{}://***{}", &url[..a], &url[b..]),
+        _ => url.to_owned(),
+    }
+}
+
+fn print_logins() {
+    println!("demo logins (password {}):", demo::DEMO_PASSWORD);
+    for r in chengguan_domain::auth::Role::ALL {
+        let user = if r.code() == "third_party_assessor" { "assessor" } else { r.code() };
+        println!("  {user:<16} {}", r.zh());
+    }
+}
+
+async fn serve(config: Config, url: &str) -> anyhow::Result<()> {
+    let store = Store::connect(url).await.with_context(|| format!("database {}", redact(url)))?;
+    if config.demo && store.tenants().await?.is_empty() {
+        services::load_demo(&store, services::today()).await?;
+        println!("loaded the demo city {}", demo::DEMO_TENANT_NAME);
+    }
+    let listener = tokio::net::TcpListener::bind(&config.listen).await.with_context(|| format!("listen on {}", config.listen))?;
+    let addr = listener.local_addr()?;
+    println!("Chengguan listening on http://{addr}/  (database {})", redact(url));
+    if store.tenant_by_code(demo::DEMO_TENANT_CODE).await?.is_some() {
+        print_logins();
+    }
+    let state = AppState::new(store, config.secure_cookies);
+    chengguan_web::serve(state, listener, async {
+        tokio::signal::ctrl_c().await.ok();
+    })
+    .await?;
+    Ok(())
+}

@@ -1,1 +1,86 @@
+//! Chengguan's HTTP layer: the JSON API under `/api/v1` (OpenAPI at `/api/v1/openapi.json`)
+//! and the server-rendered UI. Thin: handlers parse input, call `services`, render output.
+#![forbid(unsafe_code)]
 
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod extract;
+pub mod i18n;
+pub mod limiter;
+pub mod services;
+pub mod ui;
+
+use axum::http::{header, HeaderValue};
+use axum::Router;
+use chengguan_domain::auth::Policy;
+use chengguan_domain::rules::Profile;
+use chengguan_store::Store;
+use std::net::SocketAddr;
+use std::ops::Deref;
+use std::sync::Arc;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// Largest request body accepted (JSON and forms). Evidence uploads get their own streaming path.
+pub const BODY_LIMIT: usize = 256 * 1024;
+
+pub struct Inner {
+    pub store: Store,
+    pub policy: Policy,
+    pub profile: Profile,
+    pub login_limiter: limiter::FailureLimiter,
+    /// Verified against when a username does not exist, to keep timing uniform.
+    pub dummy_hash: String,
+    /// Set the `Secure` flag on cookies (deployments behind HTTPS).
+    pub secure_cookies: bool,
+}
+
+#[derive(Clone)]
+pub struct AppState(pub Arc<Inner>);
+
+impl Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    pub fn new(store: Store, secure_cookies: bool) -> AppState {
+        let profile = Profile::national();
+        let limit = profile.auth.login_attempts_per_minute.value.max(1) as usize;
+        AppState(Arc::new(Inner {
+            store,
+            policy: Policy::standard(),
+            profile,
+            login_limiter: limiter::FailureLimiter::new(limit),
+            dummy_hash: auth::hash_password("not-a-real-password-0"),
+            secure_cookies,
+        }))
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(api::routes())
+        .merge(ui::routes())
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .with_state(state)
+}
+
+/// Bind and serve until the future `shutdown` resolves. Returns the bound address via `on_bound`.
+pub async fn serve(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}
