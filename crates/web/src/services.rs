@@ -100,7 +100,16 @@ pub fn unit_of(ctx: &Ctx, id: &str, action: Action) -> ApiResult<OrgUnit> {
     Ok(u)
 }
 
+/// A parent that does not exist is an input error, not a missing permission.
+fn known_parent(ctx: &Ctx, id: &str) -> ApiResult<()> {
+    if ctx.org.get(id).is_none() {
+        return Err(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "unknown_parent", format!("行政隶属上级不存在: {id}"), format!("administrative parent does not exist: {id}")));
+    }
+    Ok(())
+}
+
 pub async fn create_unit(ctx: &Ctx, input: OrgUnitInput) -> ApiResult<OrgUnit> {
+    known_parent(ctx, &input.admin_parent_id)?;
     ctx.require(Action::ManageOrg, Some(&input.admin_parent_id))?;
     let unit = OrgUnit {
         tenant_id: ctx.tenant_id.clone(),
@@ -140,6 +149,7 @@ pub async fn update_unit(ctx: &Ctx, id: &str, p: OrgUnitPatch) -> ApiResult<OrgU
         u.kind = parse_enum(&v, OrgKind::parse, "kind")?;
     }
     if let Some(v) = p.admin_parent_id {
+        known_parent(ctx, &v)?;
         ctx.require(Action::ManageOrg, Some(&v))?;
         u.admin_parent_id = Some(v);
     }
@@ -415,6 +425,9 @@ fn parse_posts(v: &[String]) -> ApiResult<Vec<Post>> {
 }
 
 pub async fn create_person(ctx: &Ctx, i: PersonInput) -> ApiResult<Person> {
+    if ctx.org.get(&i.org_unit_id).is_none() {
+        return Err(AppError::not_found("机构", "org unit"));
+    }
     ctx.require(Action::ManagePeople, Some(&i.org_unit_id))?;
     let p = Person {
         tenant_id: ctx.tenant_id.clone(),
@@ -442,10 +455,10 @@ pub async fn update_person(ctx: &Ctx, id: &str, patch: PersonPatch) -> ApiResult
         return Err(AppError::new(StatusCode::CONFLICT, "inactive", "人员已停用,不能修改", "the person is deactivated"));
     }
     if let Some(u) = patch.org_unit_id {
-        ctx.require(Action::ManagePeople, Some(&u))?;
         if ctx.org.get(&u).is_none() {
             return Err(AppError::not_found("机构", "org unit"));
         }
+        ctx.require(Action::ManagePeople, Some(&u))?;
         p.org_unit_id = u;
     }
     if let Some(v) = patch.name {

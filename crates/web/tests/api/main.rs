@@ -1,0 +1,7 @@
+//! HTTP tests: the real server on a random port, driven over HTTP. One test binary; runs on
+//! SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set (see store::testing).
+
+mod helpers;
+mod matrix;
+mod smoke;
+mod tenants;

@@ -1,0 +1,320 @@
+//! The authorisation matrix, driven over HTTP: every demo account × every platform action × three
+//! target units. The expected table is written out by hand from the policy's *semantics* applied
+//! to the demo organisation; it deliberately does not read `rules/policy.toml`.
+//!
+//! The demo organisation, as far as scopes go:
+//!
+//! ```text
+//! u-gov ── u-bureau ── u-brigade-01/02/03
+//!      ├── u-street-NN ── u-team-NN   (u-team-NN is also guided by u-bureau)
+//!      └── u-disposal-01/02
+//! ```
+//!
+//! Grants: admin, assessor @u-gov; leader, legal_reviewer, lawyer, dispatcher, supervisor,
+//! inspector @u-bureau; officer, auxiliary @u-team-01; disposer @u-disposal-01.
+//!
+//! * `subtree` of u-team-01 is {u-team-01}; of u-disposal-01 {u-disposal-01}; of u-gov everything.
+//! * `guided` of u-bureau is the bureau, its brigades and all twelve teams, but neither the street
+//!   offices nor the disposal departments.
+//! * `tenant` is everything.
+//!
+//! Targets: u-team-01 (the officer's own team), u-team-02 (another street's team: guided by the
+//! bureau, outside officer/auxiliary scope) and u-disposal-01 (outside the bureau's guided scope,
+//! so it separates `guided` from `tenant`, and the disposer's own unit).
+
+use crate::helpers::*;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+const TARGETS: [&str; 3] = ["u-team-01", "u-team-02", "u-disposal-01"];
+
+const ACTIONS: [&str; 9] = [
+    "view_org",
+    "manage_org",
+    "view_people",
+    "manage_people",
+    "view_staffing",
+    "view_personal_data",
+    "view_accounts",
+    "manage_accounts",
+    "view_record",
+];
+
+/// Per account (username) and action: the verdict for each of TARGETS in order. `Y` allowed, `-` denied.
+/// `view_record` has no target (the record is the tenant's): its three cells are always equal.
+#[rustfmt::skip]
+const EXPECTED: [(&str, [&str; 9]); 11] = [
+    //                 view_org manage_org view_people manage_people view_staffing personal view_accounts manage_accounts view_record
+    ("officer",        ["Y--",   "---",     "Y--",      "---",        "Y--",        "---",   "---",        "---",          "---"]),
+    ("auxiliary",      ["Y--",   "---",     "---",      "---",        "---",        "---",   "---",        "---",          "---"]),
+    ("legal_reviewer", ["YY-",   "---",     "YY-",      "---",        "YY-",        "---",   "---",        "---",          "---"]),
+    ("lawyer",         ["YY-",   "---",     "---",      "---",        "---",        "---",   "---",        "---",          "---"]),
+    ("leader",         ["YY-",   "---",     "YY-",      "---",        "YY-",        "YY-",   "---",        "---",          "YYY"]),
+    ("dispatcher",     ["YYY",   "---",     "---",      "---",        "---",        "---",   "---",        "---",          "---"]),
+    ("supervisor",     ["YYY",   "---",     "---",      "---",        "---",        "---",   "---",        "---",          "---"]),
+    ("disposer",       ["--Y",   "---",     "---",      "---",        "---",        "---",   "---",        "---",          "---"]),
+    ("inspector",      ["YY-",   "---",     "YY-",      "---",        "YY-",        "YY-",   "---",        "---",          "YYY"]),
+    ("admin",          ["YYY",   "YYY",     "YYY",      "YYY",        "YYY",        "YYY",   "YYY",        "YYY",          "YYY"]),
+    ("assessor",       ["YYY",   "---",     "---",      "---",        "YYY",        "---",   "---",        "---",          "---"]),
+];
+
+/// What a probe targets in a unit: the unit itself, a person of it, and an account granted in it.
+struct Target {
+    unit: &'static str,
+    person: String,
+    account: String,
+}
+
+async fn targets(app: &TestApp, admin: &str) -> Vec<Target> {
+    // u-team-02 has no demo account: the admin creates one granted there (before any measurement).
+    let r = app
+        .post(admin, "/api/v1/accounts", json!({"username": "team02-clerk", "password": "Team02-Clerk-2026", "grants": [{"role": "officer", "org_unit_id": "u-team-02"}]}))
+        .await;
+    let team02_account = expect_json(r, StatusCode::CREATED).await["id"].as_str().unwrap().to_owned();
+    let accounts = ["a-officer".to_owned(), team02_account, "a-disposer".to_owned()];
+    let mut out = Vec::new();
+    for (unit, account) in TARGETS.into_iter().zip(accounts) {
+        let people = app.people_in(unit).await;
+        assert!(people.len() >= 3, "{unit} has people");
+        out.push(Target { unit, person: people[1].id.clone(), account });
+    }
+    out
+}
+
+#[tokio::test]
+async fn every_role_action_and_target_is_allowed_or_denied_as_the_table_says() {
+    let app = spawn_app().await;
+    let tenant = app.tenant_id().await;
+    let mut tokens = BTreeMap::new();
+    for (user, _) in EXPECTED {
+        tokens.insert(user, app.token(user).await);
+    }
+    let targets = targets(&app, &tokens["admin"]).await;
+    let mut n = 0u32;
+    let mut allowed_cells = 0;
+    for (user, row) in EXPECTED {
+        let token = &tokens[user];
+        for (action, cells) in ACTIONS.iter().zip(row) {
+            assert_eq!(cells.len(), TARGETS.len());
+            for (t, verdict) in targets.iter().zip(cells.chars()) {
+                n += 1;
+                let allowed = match verdict {
+                    'Y' => true,
+                    '-' => false,
+                    c => panic!("bad cell {c:?}"),
+                };
+                allowed_cells += allowed as u32;
+                let cell = format!("{user} × {action} × {}", t.unit);
+                let before = app.ledger_len().await;
+                match *action {
+                    "view_org" => {
+                        let r = app.get(token, &format!("/api/v1/org-units/{}", t.unit)).await;
+                        if allowed {
+                            let v = expect_json(r, StatusCode::OK).await;
+                            assert_eq!(v["id"], t.unit, "{cell}");
+                        } else {
+                            deny(r, &cell).await;
+                        }
+                        assert_eq!(app.ledger_len().await, before, "{cell}: a read wrote to the record");
+                    }
+                    "manage_org" => {
+                        let unit_row = || async { app.store.org_units(&tenant).await.unwrap().into_iter().find(|u| u.id == t.unit).unwrap() };
+                        let old = unit_row().await;
+                        let population = 1000 + n as i64;
+                        let r = app.patch(token, &format!("/api/v1/org-units/{}", t.unit), json!({"population": population})).await;
+                        if allowed {
+                            let v = expect_json(r, StatusCode::OK).await;
+                            assert_eq!(v["population"], population, "{cell}");
+                            assert_eq!(unit_row().await.population, Some(population), "{cell}");
+                            assert_eq!(app.ledger_len().await, before + 1, "{cell}");
+                        } else {
+                            deny(r, &cell).await;
+                            assert_eq!(unit_row().await, old, "{cell}: the unit changed");
+                            assert_eq!(app.ledger_len().await, before, "{cell}");
+                        }
+                    }
+                    "view_people" => {
+                        let r = app.get(token, &format!("/api/v1/people/{}", t.person)).await;
+                        if allowed {
+                            let v = expect_json(r, StatusCode::OK).await;
+                            assert_eq!(v["id"], t.person.as_str(), "{cell}");
+                            assert_eq!(v["masked"], true, "{cell}");
+                        } else {
+                            deny(r, &cell).await;
+                        }
+                        assert_eq!(app.ledger_len().await, before, "{cell}: a read wrote to the record");
+                    }
+                    "manage_people" => {
+                        let person_row = || async { app.store.person(&tenant, &t.person).await.unwrap().unwrap() };
+                        let old = person_row().await;
+                        let phone = format!("139{n:08}");
+                        let r = app.patch(token, &format!("/api/v1/people/{}", t.person), json!({"phone": phone})).await;
+                        if allowed {
+                            expect_json(r, StatusCode::OK).await;
+                            assert_eq!(person_row().await.phone.as_deref(), Some(phone.as_str()), "{cell}");
+                            assert_eq!(app.ledger_len().await, before + 1, "{cell}");
+                        } else {
+                            deny(r, &cell).await;
+                            assert_eq!(person_row().await, old, "{cell}: the person changed");
+                            assert_eq!(app.ledger_len().await, before, "{cell}");
+                        }
+                    }
+                    "view_staffing" => {
+                        let r = app.get(token, &format!("/api/v1/org-units/{}/staffing", t.unit)).await;
+                        if allowed {
+                            let v = expect_json(r, StatusCode::OK).await;
+                            assert_eq!(v["unit_id"], t.unit, "{cell}");
+                            assert!(v["figures"]["total"].as_u64().unwrap() > 0, "{cell}");
+                        } else {
+                            deny(r, &cell).await;
+                        }
+                        assert_eq!(app.ledger_len().await, before, "{cell}: a read wrote to the record");
+                    }
+                    "view_personal_data" => {
+                        let r = app.get(token, &format!("/api/v1/people/{}?reveal=true", t.person)).await;
+                        if allowed {
+                            let v = expect_json(r, StatusCode::OK).await;
+                            let stored = app.store.person(&tenant, &t.person).await.unwrap().unwrap();
+                            assert_eq!(v["masked"], false, "{cell}");
+                            assert_eq!(v["id_number"].as_str(), stored.id_number.as_deref(), "{cell}");
+                            // The read of unmasked personal data is itself recorded.
+                            assert_eq!(app.ledger_len().await, before + 1, "{cell}");
+                        } else {
+                            let v = deny(r, &cell).await;
+                            assert!(!v.to_string().contains(&app.store.person(&tenant, &t.person).await.unwrap().unwrap().id_number.unwrap()));
+                            assert_eq!(app.ledger_len().await, before, "{cell}");
+                        }
+                    }
+                    "view_accounts" => {
+                        let r = app.get(token, &format!("/api/v1/accounts/{}", t.account)).await;
+                        if allowed {
+                            let v = expect_json(r, StatusCode::OK).await;
+                            assert_eq!(v["id"], t.account.as_str(), "{cell}");
+                            assert!(v.get("password_hash").is_none(), "{cell}");
+                        } else {
+                            deny(r, &cell).await;
+                            deny(app.get(token, "/api/v1/accounts").await, &cell).await;
+                        }
+                        assert_eq!(app.ledger_len().await, before, "{cell}: a read wrote to the record");
+                    }
+                    "manage_accounts" => {
+                        let username = format!("m{n}-{user}");
+                        let body = json!({"username": username, "password": "Matrix-Pass-2026", "grants": [{"role": "officer", "org_unit_id": t.unit}]});
+                        let r = app.post(token, "/api/v1/accounts", body).await;
+                        let stored = app.store.account_by_username(&username).await.unwrap();
+                        if allowed {
+                            let v = expect_json(r, StatusCode::CREATED).await;
+                            let stored = stored.unwrap_or_else(|| panic!("{cell}: account not stored"));
+                            assert_eq!(v["id"], stored.id.as_str());
+                            assert_eq!(app.store.grants(&tenant, &stored.id).await.unwrap().len(), 1, "{cell}");
+                            assert_eq!(app.ledger_len().await, before + 1, "{cell}");
+                        } else {
+                            deny(r, &cell).await;
+                            assert!(stored.is_none(), "{cell}: the account was created");
+                            assert_eq!(app.ledger_len().await, before, "{cell}");
+                        }
+                    }
+                    "view_record" => {
+                        let r = app.get(token, "/api/v1/record?limit=5").await;
+                        if allowed {
+                            let v = expect_json(r, StatusCode::OK).await;
+                            assert_eq!(v.as_array().unwrap().len(), 5, "{cell}");
+                        } else {
+                            deny(r, &cell).await;
+                        }
+                        assert_eq!(app.ledger_len().await, before, "{cell}: a read wrote to the record");
+                    }
+                    other => panic!("no probe for {other}"),
+                }
+            }
+        }
+    }
+    assert_eq!(n, 11 * 9 * 3);
+    // A guard against a table that allows (or denies) everything by mistake.
+    // officer 3, auxiliary 1, legal_reviewer 6, lawyer 2, leader 11, dispatcher 3, supervisor 3,
+    // disposer 1, inspector 11, admin 27, assessor 6.
+    assert_eq!(allowed_cells, 74);
+}
+
+/// A denied cell: 403 with the JSON error naming the refusal.
+async fn deny(r: reqwest::Response, cell: &str) -> Value {
+    let status = r.status();
+    let text = r.text().await.unwrap();
+    assert_eq!(status, StatusCode::FORBIDDEN, "{cell}: {text}");
+    let v: Value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("{cell}: not JSON: {text}"));
+    assert_eq!(v["error"]["code"], "forbidden", "{cell}: {v}");
+    assert!(v["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{cell}");
+    v
+}
+
+/// The list endpoints filter by the same scopes: the set of units each account sees, by hand.
+#[tokio::test]
+async fn lists_show_exactly_the_units_in_scope() {
+    let app = spawn_app().await;
+    let teams: Vec<String> = (1..=12).map(|n| format!("u-team-{n:02}")).collect();
+    let streets: Vec<String> = (1..=12).map(|n| format!("u-street-{n:02}")).collect();
+    let bureau_guided: BTreeSet<String> =
+        ["u-bureau", "u-brigade-01", "u-brigade-02", "u-brigade-03"].iter().map(|s| s.to_string()).chain(teams.iter().cloned()).collect();
+    let everything: BTreeSet<String> = bureau_guided
+        .iter()
+        .cloned()
+        .chain(streets.iter().cloned())
+        .chain(["u-gov", "u-disposal-01", "u-disposal-02"].map(String::from))
+        .collect();
+    assert_eq!(everything.len(), 31);
+    let only = |u: &str| BTreeSet::from([u.to_owned()]);
+    // view_org scope per account.
+    let org: [(&str, BTreeSet<String>); 11] = [
+        ("officer", only("u-team-01")),
+        ("auxiliary", only("u-team-01")),
+        ("legal_reviewer", bureau_guided.clone()),
+        ("lawyer", bureau_guided.clone()),
+        ("leader", bureau_guided.clone()),
+        ("dispatcher", everything.clone()),
+        ("supervisor", everything.clone()),
+        ("disposer", only("u-disposal-01")),
+        ("inspector", bureau_guided.clone()),
+        ("admin", everything.clone()),
+        ("assessor", everything.clone()),
+    ];
+    for (user, want) in org {
+        let token = app.token(user).await;
+        let v = app.get_ok(&token, "/api/v1/org-units").await;
+        let got: BTreeSet<String> = v.as_array().unwrap().iter().map(|u| u["id"].as_str().unwrap().to_owned()).collect();
+        assert_eq!(got, want, "{user}: org units");
+
+        // view_people: who sees which people in the list (demo headcounts: team 01 has 10 officers
+        // and 7 auxiliaries; the bureau 12, brigades 15 + 13 + 6, the teams 148 + 125; disposal 3 + 3).
+        let people = app.get(&token, "/api/v1/people?limit=200").await;
+        let want_people = match user {
+            "officer" => Some(17),
+            "legal_reviewer" | "leader" | "inspector" => Some(12 + 15 + 13 + 6 + 148 + 125),
+            "admin" => Some(12 + 15 + 13 + 6 + 148 + 125 + 6),
+            _ => None,
+        };
+        match want_people {
+            Some(total) => {
+                let v = expect_json(people, StatusCode::OK).await;
+                assert_eq!(v["total"], total, "{user}: people");
+                if user == "officer" {
+                    assert!(v["items"].as_array().unwrap().iter().all(|p| p["org_unit_id"] == "u-team-01"));
+                }
+            }
+            None => {
+                expect_error(people, StatusCode::FORBIDDEN, "forbidden").await;
+            }
+        }
+    }
+}
+
+/// The officer asking for another team's people by filter is refused, not given an empty list.
+#[tokio::test]
+async fn a_filter_outside_scope_is_refused() {
+    let app = spawn_app().await;
+    let officer = app.token("officer").await;
+    let v = app.get_ok(&officer, "/api/v1/people?unit=u-team-01").await;
+    assert_eq!(v["total"], 17);
+    expect_error(app.get(&officer, "/api/v1/people?unit=u-team-02").await, StatusCode::FORBIDDEN, "forbidden").await;
+    expect_error(app.get(&officer, "/api/v1/people?unit=u-street-01&subtree=true").await, StatusCode::FORBIDDEN, "forbidden").await;
+}
