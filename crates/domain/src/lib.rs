@@ -9,6 +9,7 @@ pub mod change;
 pub mod demo;
 pub mod ledger;
 pub mod mask;
+pub mod merkle;
 pub mod org;
 pub mod people;
 pub mod rules;
