@@ -197,6 +197,42 @@ pub fn verify_consistency<A: Algorithm>(first: u64, second: u64, first_root: &Ha
     &fr == first_root && &sr == second_root && sn == 0
 }
 
+/// A [`Nodes`] that records which perfect subtrees an algorithm asks for, answering zeros.
+/// The nodes a root or proof needs do not depend on hash values, so a store runs the algorithm
+/// once on a recorder, fetches exactly those nodes in one query, and runs it again on them.
+#[derive(Debug, Default)]
+pub struct Recorder(std::cell::RefCell<std::collections::BTreeSet<(u32, u64)>>);
+
+impl Recorder {
+    pub fn into_needed(self) -> Vec<(u32, u64)> {
+        self.0.into_inner().into_iter().collect()
+    }
+}
+
+impl Nodes for Recorder {
+    fn perfect(&self, level: u32, index: u64) -> Hash {
+        self.0.borrow_mut().insert((level, index));
+        [0; 32]
+    }
+}
+
+/// Fetched nodes. Asking for one that was not fetched is a programming error in the caller.
+#[derive(Debug, Default)]
+pub struct NodeMap(pub std::collections::HashMap<(u32, u64), Hash>);
+
+impl Nodes for NodeMap {
+    fn perfect(&self, level: u32, index: u64) -> Hash {
+        *self.0.get(&(level, index)).unwrap_or_else(|| panic!("node ({level}, {index}) was not fetched"))
+    }
+}
+
+/// The perfect subtrees completed by appending leaf number `index` (0-based): (level, idx) for
+/// levels 1.. whose last leaf it is. Each is the node of its two children one level down.
+pub fn completed_by(index: u64) -> impl Iterator<Item = (u32, u64)> {
+    let levels = (index + 1).trailing_zeros();
+    (1..=levels).map(move |l| (l, (index + 1) / (1u64 << l) - 1))
+}
+
 /// An in-memory tree that keeps every perfect subtree: O(1) amortised per append.
 #[derive(Debug, Clone, Default)]
 pub struct MemTree {
@@ -280,6 +316,27 @@ mod tests {
         let leaves: Vec<Hash> = (0..70u64).map(|i| A::leaf(&i.to_be_bytes())).collect();
         for n in 0..=70 {
             assert_eq!(root::<A, _>(&t, n), mth(&leaves[..n as usize]), "size {n}");
+        }
+    }
+
+    #[test]
+    fn recorder_then_map_gives_the_same_proofs() {
+        let t = tree(45);
+        let rec = Recorder::default();
+        inclusion_proof::<A, _>(&rec, 17, 45).unwrap();
+        root::<A, _>(&rec, 45);
+        let map = NodeMap(rec.into_needed().into_iter().map(|(l, i)| ((l, i), t.perfect(l, i))).collect());
+        assert_eq!(inclusion_proof::<A, _>(&map, 17, 45).unwrap(), inclusion_proof::<A, _>(&t, 17, 45).unwrap());
+        assert_eq!(root::<A, _>(&map, 45), root::<A, _>(&t, 45));
+    }
+
+    #[test]
+    fn completed_subtrees_match_the_memory_tree() {
+        let mut t = MemTree::new();
+        for i in 0..64u64 {
+            let done = t.push::<A>(A::leaf(&i.to_be_bytes()));
+            let expect: Vec<(u32, u64)> = done.iter().skip(1).map(|(l, i, _)| (*l, *i)).collect();
+            assert_eq!(completed_by(i).collect::<Vec<_>>(), expect, "leaf {i}");
         }
     }
 

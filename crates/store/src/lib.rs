@@ -10,6 +10,9 @@ mod migrate;
 mod read;
 mod schema;
 pub mod testing;
+mod tree;
+
+pub use tree::Checkpoint;
 
 pub use read::*;
 
@@ -153,7 +156,8 @@ impl Store {
             file_hashes: vec![],
             corrects: None,
         };
-        let leaf = hex::encode(entry.leaf_hash());
+        let leaf_hash = entry.leaf_hash();
+        let leaf = hex::encode(leaf_hash);
         sqlx::query(
             "INSERT INTO ledger (tenant_id, seq, time_ms, actor, action, subject, payload, payload_hash, file_hashes, corrects, leaf_hash) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
@@ -171,6 +175,7 @@ impl Store {
         .bind(&leaf)
         .execute(&mut *tx)
         .await?;
+        tree::append_nodes(&mut tx, tenant_id, size as u64, &leaf_hash).await?;
         sqlx::query("UPDATE ledger_heads SET size = $1 WHERE tenant_id = $2")
             .bind(size + 1)
             .bind(tenant_id)

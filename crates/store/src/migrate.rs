@@ -11,12 +11,20 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 20261122000001,
-    name: "foundation",
-    sqlite: include_str!("../migrations/sqlite/20261122000001_foundation.sql"),
-    postgres: include_str!("../migrations/postgres/20261122000001_foundation.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 20261122000001,
+        name: "foundation",
+        sqlite: include_str!("../migrations/sqlite/20261122000001_foundation.sql"),
+        postgres: include_str!("../migrations/postgres/20261122000001_foundation.sql"),
+    },
+    Migration {
+        version: 20261122000002,
+        name: "ledger_tree",
+        sqlite: include_str!("../migrations/sqlite/20261122000002_ledger_tree.sql"),
+        postgres: include_str!("../migrations/postgres/20261122000002_ledger_tree.sql"),
+    },
+];
 
 impl Store {
     pub async fn migrate(&self) -> Result<Vec<i64>> {
@@ -42,7 +50,9 @@ impl Store {
                 continue;
             }
             let sql = if self.backend == Backend::Sqlite { m.sqlite } else { m.postgres };
-            for stmt in sql.split(';').map(str::trim).filter(|s| !s.lines().all(|l| l.trim().is_empty() || l.trim().starts_with("--"))) {
+            // Comment lines go first, so a ';' inside a comment cannot split a statement.
+            let code: String = sql.lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join("\n");
+            for stmt in code.split(';').map(str::trim).filter(|s| !s.is_empty()) {
                 sqlx::query(stmt).execute(&mut *tx).await?;
             }
             sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
@@ -53,6 +63,13 @@ impl Store {
                 .await?;
             tx.commit().await?;
             applied.push(m.version);
+        }
+        drop(_guard);
+        if applied.contains(&20261122000002) {
+            // Logs written before the tree existed get their nodes from their stored leaves.
+            for t in self.tenants().await? {
+                self.rebuild_tree(&t.id).await?;
+            }
         }
         Ok(applied)
     }

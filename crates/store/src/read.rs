@@ -46,7 +46,45 @@ pub struct LedgerRow {
     pub subject: String,
     pub payload: String,
     pub payload_hash: String,
+    /// Comma-separated hex SHA-256 of attached files ('' when none).
+    pub file_hashes: String,
+    pub corrects: Option<i64>,
     pub leaf_hash: String,
+}
+
+impl LedgerRow {
+    /// The entry as the domain encodes it (to recompute its leaf hash).
+    pub fn entry(&self) -> std::result::Result<chengguan_domain::ledger::Entry, String> {
+        let h = |s: &str| -> std::result::Result<[u8; 32], String> {
+            let v = hex::decode(s).map_err(|e| format!("bad hex {s:?}: {e}"))?;
+            v.try_into().map_err(|_| format!("hash {s:?} is not 32 bytes"))
+        };
+        Ok(chengguan_domain::ledger::Entry {
+            seq: self.seq as u64,
+            time_ms: self.time_ms,
+            actor: self.actor.clone(),
+            action: self.action.clone(),
+            subject: self.subject.clone(),
+            payload_hash: h(&self.payload_hash)?,
+            file_hashes: self.file_hashes.split(',').filter(|s| !s.is_empty()).map(h).collect::<std::result::Result<_, _>>()?,
+            corrects: self.corrects.map(|c| c as u64),
+        })
+    }
+}
+
+pub(crate) fn ledger_row(r: &AnyRow) -> Result<LedgerRow> {
+    Ok(LedgerRow {
+        seq: r.try_get("seq")?,
+        time_ms: r.try_get("time_ms")?,
+        actor: s(r, "actor")?,
+        action: s(r, "action")?,
+        subject: s(r, "subject")?,
+        payload: s(r, "payload")?,
+        payload_hash: s(r, "payload_hash")?,
+        file_hashes: s(r, "file_hashes")?,
+        corrects: r.try_get::<Option<i64>, _>("corrects")?,
+        leaf_hash: s(r, "leaf_hash")?,
+    })
 }
 
 fn s(r: &AnyRow, c: &str) -> Result<String> {
@@ -283,20 +321,7 @@ impl Store {
                 .fetch_all(&self.pool)
                 .await?,
         };
-        rows.iter()
-            .map(|r| {
-                Ok(LedgerRow {
-                    seq: r.try_get("seq")?,
-                    time_ms: r.try_get("time_ms")?,
-                    actor: s(r, "actor")?,
-                    action: s(r, "action")?,
-                    subject: s(r, "subject")?,
-                    payload: s(r, "payload")?,
-                    payload_hash: s(r, "payload_hash")?,
-                    leaf_hash: s(r, "leaf_hash")?,
-                })
-            })
-            .collect()
+        rows.iter().map(ledger_row).collect()
     }
 
     /// Every row of a domain table for a tenant as generic after-images (tests, replay, export).
