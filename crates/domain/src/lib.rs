@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod change;
+pub mod checkpoint;
 pub mod demo;
 pub mod ledger;
 pub mod mask;

@@ -28,8 +28,10 @@ impl Share {
     pub fn at_least(self, pct: i64) -> bool {
         self.den == 0 || (self.num as i128) * 100 >= (pct as i128) * (self.den as i128)
     }
+    /// With no denominator, only a zero numerator is at most anything (3 auxiliaries for 0
+    /// established staff exceed any ratio).
     pub fn at_most(self, pct: i64) -> bool {
-        self.den == 0 || (self.num as i128) * 100 <= (pct as i128) * (self.den as i128)
+        (self.num as i128) * 100 <= (pct as i128) * (self.den as i128)
     }
 }
 
@@ -270,6 +272,9 @@ mod tests {
         assert!(ok(&people));
         people.push(person("y", Staffing::Auxiliary, true));
         assert!(!ok(&people));
+        // Auxiliaries with no established staff at all exceed the ratio; an empty unit does not.
+        assert!(!ok(&people[1..]));
+        assert!(ok(&[]));
     }
 
     #[test]
