@@ -123,3 +123,72 @@ impl Change {
         self
     }
 }
+
+/// The state the record describes: every row's latest after-image, rebuilt by replaying the
+/// payloads in order. `chengguan verify` compares it, column by column, with the tables.
+#[derive(Debug, Default, Clone)]
+pub struct Replay {
+    rows: BTreeMap<(Table, Vec<String>), Row>,
+}
+
+fn key_of(row: &Row) -> Vec<String> {
+    row.table.key().iter().map(|k| format!("{:?}", row.values.get(*k).unwrap_or(&Value::Null))).collect()
+}
+
+impl Replay {
+    pub fn apply(&mut self, rows: impl IntoIterator<Item = Row>) {
+        for r in rows {
+            self.rows.insert((r.table, key_of(&r)), r);
+        }
+    }
+
+    /// The first difference between the replayed rows of `table` and `actual` (the table's rows),
+    /// described for a person; None when they agree exactly.
+    pub fn diff(&self, table: Table, actual: &[Row]) -> Option<String> {
+        let mut seen = std::collections::BTreeSet::new();
+        for a in actual {
+            let k = key_of(a);
+            match self.rows.get(&(table, k.clone())) {
+                None => return Some(format!("{} row {} is not in the record (inserted outside the write path)", table.name(), k.join("/"))),
+                Some(r) => {
+                    for (col, v) in &a.values {
+                        let expected = r.values.get(col).unwrap_or(&Value::Null);
+                        if expected != v {
+                            return Some(format!("{} row {}: column {col} is {v:?}, the record says {expected:?}", table.name(), k.join("/")));
+                        }
+                    }
+                    for col in r.values.keys() {
+                        if !a.values.contains_key(col) {
+                            return Some(format!("{} row {}: column {col} is missing", table.name(), k.join("/")));
+                        }
+                    }
+                }
+            }
+            seen.insert(k);
+        }
+        self.rows
+            .keys()
+            .find(|(t, k)| *t == table && !seen.contains(k))
+            .map(|(_, k)| format!("{} row {} is in the record but missing from the table (deleted)", table.name(), k.join("/")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: &str, name: &str) -> Row {
+        Row::new(Table::People).set("tenant_id", "t").set("id", id).set("name", name)
+    }
+
+    #[test]
+    fn replay_keeps_the_latest_after_image_and_names_each_kind_of_difference() {
+        let mut r = Replay::default();
+        r.apply([row("1", "张三"), row("2", "李四")]);
+        r.apply([row("1", "张三丰")]);
+        assert_eq!(r.diff(Table::People, &[row("1", "张三丰"), row("2", "李四")]), None);
+        assert!(r.diff(Table::People, &[row("1", "张三"), row("2", "李四")]).unwrap().contains("column name"));
+        assert!(r.diff(Table::People, &[row("1", "张三丰")]).unwrap().contains("deleted"));
+        assert!(r.diff(Table::People, &[row("1", "张三丰"), row("2", "李四"), row("3", "王五")]).unwrap().contains("not in the record"));
+    }
+}

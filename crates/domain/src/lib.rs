@@ -16,7 +16,7 @@ pub mod people;
 pub mod rules;
 pub mod staffing;
 
-pub use change::{Change, Row, Table, Value};
+pub use change::{Change, Replay, Row, Table, Value};
 
 /// A refusal by a domain rule: what was refused, in Chinese and English, and the rule's citation.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -11,8 +11,10 @@ mod read;
 mod schema;
 pub mod testing;
 mod tree;
+mod verify;
 
 pub use tree::Checkpoint;
+pub use verify::{Broken, TenantReport};
 
 pub use read::*;
 
@@ -31,7 +33,10 @@ pub enum Backend {
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
-    Db(#[from] sqlx::Error),
+    Db(#[source] sqlx::Error),
+    /// Text no backend can hold alike (a NUL character): bad input, not a fault of the database.
+    #[error("invalid text: {0}")]
+    InvalidText(String),
     /// A uniqueness rule of the schema refused the write (e.g. a duplicate username).
     #[error("conflict: {0}")]
     Conflict(String),
@@ -42,6 +47,28 @@ pub enum StoreError {
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        // PostgreSQL refuses a NUL in any text parameter (22021), reads included.
+        match &e {
+            sqlx::Error::Database(d) if d.code().as_deref() == Some("22021") => StoreError::InvalidText(d.message().to_owned()),
+            _ => StoreError::Db(e),
+        }
+    }
+}
+
+/// SQLite would store a NUL that PostgreSQL refuses: refuse it on both, before writing anything.
+fn check_text(change: &Change, actor: &str) -> Result<()> {
+    let texts = change.rows.iter().flat_map(|r| r.values.values()).filter_map(|v| match v {
+        Value::Text(t) => Some(t.as_str()),
+        _ => None,
+    });
+    match [actor, change.action.as_str(), change.subject.as_str()].into_iter().chain(texts).find(|t| t.contains('\0')) {
+        Some(t) => Err(StoreError::InvalidText(format!("NUL character in {:?}", t.replace('\0', "\\0")))),
+        None => Ok(()),
+    }
+}
 
 /// What the ledger said about a committed change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,6 +147,7 @@ impl Store {
     /// The single write path: apply `change`'s after-images and append its ledger entry in one
     /// transaction. Returns the entry's position once the transaction has committed.
     pub async fn commit(&self, tenant_id: &str, actor: &str, change: &Change) -> Result<Committed> {
+        check_text(change, actor)?;
         let _guard = match self.backend {
             Backend::Sqlite => Some(self.write_lock.lock().await),
             Backend::Postgres => None,
@@ -194,7 +222,7 @@ impl Store {
 fn conflict(e: sqlx::Error) -> StoreError {
     match &e {
         sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(d.message().to_owned()),
-        _ => StoreError::Db(e),
+        _ => e.into(),
     }
 }
 

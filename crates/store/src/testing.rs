@@ -39,3 +39,18 @@ pub async fn fresh_database_url() -> String {
         }
     }
 }
+
+/// Run SQL on the database directly, outside the store and its write path — for tests that
+/// tamper with the tables and expect `verify` to notice.
+pub async fn tamper(url: &str, sql: &str) {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let url = if url.starts_with("sqlite://") && !url.contains('?') { format!("{url}?mode=rw") } else { url.to_owned() };
+    let mut conn = sqlx::AnyConnection::connect(&url).await.expect("tamper: connect");
+    // Several statements may be given, separated by ';' (e.g. a swap through a temporary value).
+    for stmt in sql.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+        let r = sqlx::query(stmt).execute(&mut conn).await.unwrap_or_else(|e| panic!("tamper {stmt}: {e}"));
+        assert!(r.rows_affected() > 0, "tamper changed nothing: {stmt}");
+    }
+    conn.close().await.ok();
+}

@@ -1,0 +1,150 @@
+//! `verify` passes on an honest log and names each kind of tampering done directly in the
+//! database: one column of every domain table, a deleted row, an inserted row, reordered entries,
+//! an altered payload, an altered tree node, a forged or rewritten checkpoint.
+
+use chengguan_domain::checkpoint::{self, Signer};
+use chengguan_domain::org::{OrgKind, OrgUnit};
+use chengguan_domain::{Change, Row, Table};
+use chengguan_store::testing::{fresh_store_with_url, tamper};
+use chengguan_store::{Checkpoint, Store};
+
+fn signer() -> Signer {
+    Signer::from_seed("chengguan.test", &[5; 32]).unwrap()
+}
+
+/// A tenant with rows in every domain table, several entries and two checkpoints.
+async fn city() -> (Store, String) {
+    let (s, url) = fresh_store_with_url().await;
+    let t = "t1";
+    s.commit(t, "system", &Change::new("tenant.create", "tenant/t1").row(Row::new(Table::Tenants).set("id", t).set("code", "one").set("name", "测试市"))).await.unwrap();
+    let unit = OrgUnit {
+        tenant_id: t.into(),
+        id: "u1".into(),
+        code: "B".into(),
+        name: "执法局".into(),
+        kind: OrgKind::Bureau,
+        admin_parent_id: None,
+        guidance_parent_id: None,
+        enforcement_subject: true,
+        population: Some(100),
+        active: true,
+    };
+    s.commit(t, "a1", &Change::new("org_unit.create", "org_unit/u1").row(unit.to_row())).await.unwrap();
+    let person = Row::new(Table::People)
+        .set("tenant_id", t)
+        .set("id", "p1")
+        .set("org_unit_id", "u1")
+        .set("name", "张三")
+        .set("gender", "male")
+        .set("id_number", Option::<String>::None)
+        .set("phone", "13800000000")
+        .set("staffing", "civil_servant")
+        .set("posts", "case_legal")
+        .set("frontline", true)
+        .set("status", "active")
+        .set("joined_on", "2020-01-01");
+    s.commit(t, "a1", &Change::new("person.create", "person/p1").row(person)).await.unwrap();
+    cp(&s, t).await;
+    let cert = Row::new(Table::Certificates)
+        .set("tenant_id", t)
+        .set("id", "c1")
+        .set("person_id", "p1")
+        .set("number", "鄂00000001")
+        .set("issuer", "湖北省人民政府")
+        .set("valid_from", "2024-01-01")
+        .set("valid_until", "2030-01-01")
+        .set("scope", "城市管理")
+        .set("active", true);
+    let account = Row::new(Table::Accounts)
+        .set("tenant_id", t)
+        .set("id", "a1")
+        .set("username", "zhang")
+        .set("person_id", "p1")
+        .set("password_hash", "$argon2id$x")
+        .set("active", true);
+    let grant = Row::new(Table::Grants).set("tenant_id", t).set("account_id", "a1").set("role", "admin").set("org_unit_id", "u1").set("active", true);
+    s.commit(t, "a1", &Change::new("x.create", "many").row(cert).row(account).row(grant)).await.unwrap();
+    let session = Row::new(Table::Sessions)
+        .set("tenant_id", t)
+        .set("id", "s1")
+        .set("account_id", "a1")
+        .set("kind", "browser")
+        .set("created_at", "2026-11-22T00:00:00Z")
+        .set("expires_at", "2026-11-22T12:00:00Z")
+        .set("revoked_at", Option::<String>::None);
+    s.commit(t, "a1", &Change::new("auth.login", "account/a1").row(session)).await.unwrap();
+    cp(&s, t).await;
+    (s, url)
+}
+
+async fn cp(s: &Store, t: &str) {
+    let (size, root) = s.tree_head(t).await.unwrap();
+    let c = checkpoint::Checkpoint { origin: format!("chengguan/{t}"), size, root, time_ms: 1_763_800_000_000 + size as i64 };
+    s.save_checkpoint(t, &Checkpoint { size: size as i64, time_ms: c.time_ms, root_hash: hex::encode(root), note: signer().sign(&c) }).await.unwrap();
+}
+
+async fn broken_after(sql: &str) -> chengguan_store::Broken {
+    let (s, url) = city().await;
+    assert!(s.verify_tenant("t1", Some(&signer().vkey())).await.unwrap().is_ok(), "honest log verifies");
+    tamper(&url, sql).await;
+    s.verify_tenant("t1", Some(&signer().vkey())).await.unwrap().expect_err(&format!("verify must fail after: {sql}"))
+}
+
+#[tokio::test]
+async fn an_honest_log_verifies() {
+    let (s, _) = city().await;
+    let r = s.verify_tenant("t1", Some(&signer().vkey())).await.unwrap().unwrap();
+    assert_eq!((r.entries, r.checkpoints), (5, 2));
+    assert_eq!(r.rows, 7);
+    // Without the key, checkpoints cannot be trusted.
+    assert!(s.verify_tenant("t1", None).await.unwrap().is_err());
+}
+
+#[tokio::test]
+async fn an_edited_column_of_each_domain_table_is_named() {
+    for (table, sql) in [
+        ("tenants", "UPDATE tenants SET name = '改' WHERE id = 't1'"),
+        ("org_units", "UPDATE org_units SET population = 5 WHERE id = 'u1'"),
+        ("people", "UPDATE people SET phone = '13900000000' WHERE id = 'p1'"),
+        ("certificates", "UPDATE certificates SET valid_until = '2099-01-01' WHERE id = 'c1'"),
+        ("accounts", "UPDATE accounts SET password_hash = 'x' WHERE id = 'a1'"),
+        ("grants", "UPDATE grants SET active = 0 WHERE account_id = 'a1'"),
+        ("sessions", "UPDATE sessions SET expires_at = '2099-01-01T00:00:00Z' WHERE id = 's1'"),
+    ] {
+        let b = broken_after(sql).await;
+        assert!(b.what.starts_with(table) && b.what.contains("column"), "{table}: {b}");
+    }
+}
+
+#[tokio::test]
+async fn deleted_and_inserted_rows_are_named() {
+    let b = broken_after("DELETE FROM people WHERE id = 'p1'").await;
+    assert!(b.what.contains("people") && b.what.contains("deleted"), "{b}");
+    let b = broken_after("INSERT INTO org_units (tenant_id, id, code, name, kind, enforcement_subject, active) VALUES ('t1', 'u9', 'X', '假', 'squad', 0, 1)").await;
+    assert!(b.what.contains("org_units") && b.what.contains("not in the record"), "{b}");
+}
+
+#[tokio::test]
+async fn tampering_with_the_log_itself_is_named() {
+    // Reordering two entries (their contents swap places).
+    let b = broken_after("UPDATE ledger SET seq = 100 WHERE seq = 1; UPDATE ledger SET seq = 1 WHERE seq = 2; UPDATE ledger SET seq = 2 WHERE seq = 100").await;
+    assert!(b.seq == Some(1) && b.what.contains("leaf"), "{b}");
+    let b = broken_after("UPDATE ledger SET payload = REPLACE(payload, '张三', '李四') WHERE seq = 2").await;
+    assert!(b.seq == Some(2) && b.what.contains("payload"), "{b}");
+    let b = broken_after("UPDATE ledger SET actor = 'someone-else' WHERE seq = 3").await;
+    assert!(b.seq == Some(3), "{b}");
+    let b = broken_after("DELETE FROM ledger WHERE seq = 4").await;
+    assert_eq!(b.seq, Some(4), "{b}");
+    let b = broken_after("UPDATE ledger_nodes SET hash = '00000000000000000000000000000000000000000000000000000000000000ff' WHERE level = 1 AND idx = 0").await;
+    assert!(b.what.contains("tree node (1, 0)"), "{b}");
+}
+
+#[tokio::test]
+async fn a_rewritten_history_or_forged_checkpoint_is_named() {
+    // Rewriting an entry *and* its leaf and tree (a careful attacker) still breaks the checkpoint
+    // … unless they also had the key: the checkpoint's note is signed.
+    let b = broken_after("UPDATE ledger_checkpoints SET note = REPLACE(note, 'time ', 'tlme ') WHERE size = 3").await;
+    assert!(b.what.contains("checkpoint at size 3"), "{b}");
+    let b = broken_after("UPDATE ledger_checkpoints SET root_hash = '00' WHERE size = 5").await;
+    assert!(b.what.contains("checkpoint at size 5"), "{b}");
+}
