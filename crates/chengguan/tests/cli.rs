@@ -82,5 +82,14 @@ async fn demo_is_idempotent_and_create_admin_reads_the_password() {
     let out = cmd(&dir).arg("migrate").output().await.unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("0 newly applied"));
     let out = cmd(&dir).arg("verify").output().await.unwrap();
-    assert!(!out.status.success(), "verify is not implemented yet and must not claim success");
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "verify passes on the demo city: {text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("intact"), "{text}");
+
+    // One column changed behind the platform's back: verify exits 1 and names it.
+    chengguan_store::testing::tamper(&format!("sqlite://{}/data/chengguan.db", dir.display()), "UPDATE people SET name = '王五' WHERE id = 'p-00001'").await;
+    let out = cmd(&dir).arg("verify").output().await.unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("BROKEN") && text.contains("people row") && text.contains("column name"), "{text}");
 }
