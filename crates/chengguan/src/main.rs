@@ -3,6 +3,7 @@
 use anyhow::{bail, Context};
 use chengguan_domain::checkpoint::Signer;
 use chengguan_domain::demo;
+use chengguan_store::evidence::EvidenceStore;
 use chengguan_store::Store;
 use chengguan_web::{services, AppState};
 use clap::{Parser, Subcommand};
@@ -64,6 +65,10 @@ struct Config {
     ledger_key_file: Option<String>,
     /// Key name printed in checkpoint signatures (e.g. the deployment's host name).
     ledger_key_name: String,
+    /// Where evidence files are kept by content hash; default `<data_dir>/evidence`.
+    evidence_dir: Option<String>,
+    /// Largest evidence file accepted, in bytes (a body-camera video can be gigabytes).
+    evidence_max_bytes: u64,
 }
 
 impl Default for Config {
@@ -76,6 +81,8 @@ impl Default for Config {
             secure_cookies: false,
             ledger_key_file: None,
             ledger_key_name: "chengguan".into(),
+            evidence_dir: None,
+            evidence_max_bytes: 8 << 30,
         }
     }
 }
@@ -99,6 +106,13 @@ impl Config {
             Some(f) => f.into(),
             None => std::path::Path::new(&self.data_dir).join("ledger-signing.key"),
         }
+    }
+    fn evidence(&self) -> anyhow::Result<EvidenceStore> {
+        let dir = match &self.evidence_dir {
+            Some(d) => d.into(),
+            None => std::path::Path::new(&self.data_dir).join("evidence"),
+        };
+        EvidenceStore::new(&dir, self.evidence_max_bytes).with_context(|| format!("evidence directory {}", dir.display()))
     }
     fn database_url(&self) -> String {
         self.database_url.clone().unwrap_or_else(|| format!("sqlite://{}/chengguan.db", self.data_dir.trim_end_matches('/')))
@@ -184,10 +198,11 @@ fn write_private(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
 async fn verify(config: &Config, url: &str) -> anyhow::Result<()> {
     let store = Store::connect(url).await?;
     let vkey = load_signer(config, false).ok().map(|s| s.vkey());
+    let evidence = Some(config.evidence()?);
     let started = std::time::Instant::now();
     let mut entries = 0;
     for tenant in store.ledger_tenants().await? {
-        match store.verify_tenant(&tenant, vkey.as_deref()).await? {
+        match store.verify_tenant(&tenant, vkey.as_deref(), evidence.as_ref()).await? {
             Ok(r) => {
                 entries += r.entries;
                 println!("ok  {}: {} entries, {} checkpoints, {} rows, root {}", r.tenant_id, r.entries, r.checkpoints, r.rows, r.root);

@@ -15,6 +15,7 @@ pub enum Table {
     Accounts,
     Grants,
     Sessions,
+    Evidence,
 }
 
 impl Table {
@@ -27,6 +28,7 @@ impl Table {
             Table::Accounts => "accounts",
             Table::Grants => "grants",
             Table::Sessions => "sessions",
+            Table::Evidence => "evidence",
         }
     }
     /// Key columns (every table's key starts with the tenant, so tenants can be sharded).
@@ -37,7 +39,7 @@ impl Table {
             _ => &["tenant_id", "id"],
         }
     }
-    pub const ALL: [Table; 7] = [
+    pub const ALL: [Table; 8] = [
         Table::Tenants,
         Table::OrgUnits,
         Table::People,
@@ -45,6 +47,7 @@ impl Table {
         Table::Accounts,
         Table::Grants,
         Table::Sessions,
+        Table::Evidence,
     ];
 }
 
@@ -112,11 +115,14 @@ pub struct Change {
     pub action: String,
     pub subject: String,
     pub rows: Vec<Row>,
+    /// SHA-256 (hex) of files in the evidence store that this act attaches.
+    #[serde(default)]
+    pub files: Vec<String>,
 }
 
 impl Change {
     pub fn new(action: &str, subject: impl Into<String>) -> Self {
-        Change { action: action.to_owned(), subject: subject.into(), rows: Vec::new() }
+        Change { action: action.to_owned(), subject: subject.into(), rows: Vec::new(), files: Vec::new() }
     }
     pub fn row(mut self, row: Row) -> Self {
         self.rows.push(row);

@@ -6,6 +6,7 @@
 //! transaction. The pool is private; reads are typed functions.
 #![forbid(unsafe_code)]
 
+pub mod evidence;
 mod migrate;
 mod read;
 mod schema;
@@ -181,7 +182,12 @@ impl Store {
             action: change.action.clone(),
             subject: change.subject.clone(),
             payload_hash: payload_hash(payload.as_bytes()),
-            file_hashes: vec![],
+            file_hashes: change
+                .files
+                .iter()
+                .map(|h| hex::decode(h).ok().and_then(|v| <[u8; 32]>::try_from(v).ok()))
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| StoreError::Corrupt("a file hash is not 32 bytes of hex".into()))?,
             corrects: None,
         };
         let leaf_hash = entry.leaf_hash();
@@ -198,7 +204,7 @@ impl Store {
         .bind(&entry.subject)
         .bind(&payload)
         .bind(hex::encode(entry.payload_hash))
-        .bind("")
+        .bind(change.files.join(","))
         .bind(Option::<i64>::None)
         .bind(&leaf)
         .execute(&mut *tx)

@@ -24,6 +24,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/20261122000002_ledger_tree.sql"),
         postgres: include_str!("../migrations/postgres/20261122000002_ledger_tree.sql"),
     },
+    Migration {
+        version: 20261122000003,
+        name: "evidence",
+        sqlite: include_str!("../migrations/sqlite/20261122000003_evidence.sql"),
+        postgres: include_str!("../migrations/postgres/20261122000003_evidence.sql"),
+    },
 ];
 
 impl Store {

@@ -70,6 +70,15 @@ pub fn columns(t: Table) -> &'static [(&'static str, Ty)] {
             ("expires_at", Text),
             ("revoked_at", Text),
         ],
+        Table::Evidence => &[
+            ("tenant_id", Text),
+            ("id", Text),
+            ("size", Int),
+            ("media_type", Text),
+            ("uploaded_by", Text),
+            ("uploaded_at", Text),
+            ("description", Text),
+        ],
     }
 }
 

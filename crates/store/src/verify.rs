@@ -38,7 +38,12 @@ impl Store {
 
     /// Verify one tenant. `vkey` is the checkpoint verifier key; checkpoints cannot be trusted
     /// without it, so their presence without a key is a failure.
-    pub async fn verify_tenant(&self, tenant: &str, vkey: Option<&str>) -> Result<std::result::Result<TenantReport, Broken>> {
+    pub async fn verify_tenant(
+        &self,
+        tenant: &str,
+        vkey: Option<&str>,
+        evidence: Option<&crate::evidence::EvidenceStore>,
+    ) -> Result<std::result::Result<TenantReport, Broken>> {
         let broken = |seq: Option<i64>, what: String| Ok(Err(Broken { tenant_id: tenant.to_owned(), seq, what }));
         let size = self.ledger_size(tenant).await?;
         let count: i64 = sqlx::query("SELECT COUNT(*) FROM ledger WHERE tenant_id = $1").bind(tenant).fetch_one(&self.pool).await?.try_get(0)?;
@@ -63,6 +68,15 @@ impl Store {
                     return broken(Some(e.seq), "entry fields do not match its leaf hash (entry altered or reordered)".into());
                 }
                 tree.push::<Sha256Alg>(leaf);
+                for f in e.file_hashes.split(',').filter(|f| !f.is_empty()) {
+                    let intact = match evidence {
+                        Some(store) => store.check(f).await.map_err(|err| crate::StoreError::Corrupt(format!("evidence store: {err}")))?,
+                        None => return broken(Some(e.seq), "the entry attaches files but no evidence store was given".into()),
+                    };
+                    if !intact {
+                        return broken(Some(e.seq), format!("attached file {f} is missing or altered"));
+                    }
+                }
                 let rows: Vec<Row> = match serde_json::from_str(&e.payload) {
                     Ok(r) => r,
                     Err(err) => return broken(Some(e.seq), format!("payload is not a list of rows: {err}")),

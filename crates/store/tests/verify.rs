@@ -85,19 +85,19 @@ async fn cp(s: &Store, t: &str) {
 
 async fn broken_after(sql: &str) -> chengguan_store::Broken {
     let (s, url) = city().await;
-    assert!(s.verify_tenant("t1", Some(&signer().vkey())).await.unwrap().is_ok(), "honest log verifies");
+    assert!(s.verify_tenant("t1", Some(&signer().vkey()), None).await.unwrap().is_ok(), "honest log verifies");
     tamper(&url, sql).await;
-    s.verify_tenant("t1", Some(&signer().vkey())).await.unwrap().expect_err(&format!("verify must fail after: {sql}"))
+    s.verify_tenant("t1", Some(&signer().vkey()), None).await.unwrap().expect_err(&format!("verify must fail after: {sql}"))
 }
 
 #[tokio::test]
 async fn an_honest_log_verifies() {
     let (s, _) = city().await;
-    let r = s.verify_tenant("t1", Some(&signer().vkey())).await.unwrap().unwrap();
+    let r = s.verify_tenant("t1", Some(&signer().vkey()), None).await.unwrap().unwrap();
     assert_eq!((r.entries, r.checkpoints), (5, 2));
     assert_eq!(r.rows, 7);
     // Without the key, checkpoints cannot be trusted.
-    assert!(s.verify_tenant("t1", None).await.unwrap().is_err());
+    assert!(s.verify_tenant("t1", None, None).await.unwrap().is_err());
 }
 
 #[tokio::test]
@@ -147,4 +147,34 @@ async fn a_rewritten_history_or_forged_checkpoint_is_named() {
     assert!(b.what.contains("checkpoint at size 3"), "{b}");
     let b = broken_after("UPDATE ledger_checkpoints SET root_hash = '00' WHERE size = 5").await;
     assert!(b.what.contains("checkpoint at size 5"), "{b}");
+}
+
+#[tokio::test]
+async fn an_altered_evidence_file_is_named() {
+    use chengguan_store::evidence::EvidenceStore;
+    let (s, _) = city().await;
+    let dir = std::env::temp_dir().join(format!("cg-verify-evidence-{}", std::process::id()));
+    let ev = EvidenceStore::new(&dir, 1 << 20).unwrap();
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    pdf.resize(5000, b'z');
+    let stored = ev.put(futures_util::stream::iter(vec![Ok::<_, std::io::Error>(bytes::Bytes::from(pdf))])).await.unwrap();
+    let row = Row::new(Table::Evidence)
+        .set("tenant_id", "t1")
+        .set("id", stored.sha256.as_str())
+        .set("size", stored.size as i64)
+        .set("media_type", stored.media_type.as_str())
+        .set("uploaded_by", "a1")
+        .set("uploaded_at", "2026-11-22T00:00:00Z")
+        .set("description", "现场照片");
+    let mut change = Change::new("evidence.upload", format!("evidence/{}", stored.sha256)).row(row);
+    change.files.push(stored.sha256.clone());
+    s.commit("t1", "a1", &change).await.unwrap();
+    assert!(s.verify_tenant("t1", Some(&signer().vkey()), Some(&ev)).await.unwrap().is_ok());
+    assert!(s.verify_tenant("t1", Some(&signer().vkey()), None).await.unwrap().is_err(), "files cannot be checked without the store");
+    let p = ev.path_of(&stored.sha256).unwrap();
+    let mut bytes = std::fs::read(&p).unwrap();
+    bytes[4000] = b'Z';
+    std::fs::write(&p, bytes).unwrap();
+    let b = s.verify_tenant("t1", Some(&signer().vkey()), Some(&ev)).await.unwrap().unwrap_err();
+    assert!(b.what.contains(&stored.sha256) && b.what.contains("altered"), "{b}");
 }

@@ -493,9 +493,26 @@ pub async fn update_person(ctx: &Ctx, id: &str, patch: PersonPatch) -> ApiResult
         p.joined_on = opt(Some(v)).map(|d| parse_date(&d, "joined_on")).transpose()?;
     }
     p.check()?;
+    if p.staffing == Staffing::Auxiliary {
+        check_auxiliary_keeps_nothing(ctx, &p).await?;
+    }
     let change = Change::new("person.update", format!("person/{}", p.id)).row(p.to_row());
     ctx.state.store.commit(&ctx.tenant_id, &ctx.account.id, &change).await?;
     Ok(p)
+}
+
+/// A person made an auxiliary by an edit is held to the rules for creating one: no current
+/// certificate, and no account holding a role beyond auxiliary (seed 004 协管人员管理 2).
+async fn check_auxiliary_keeps_nothing(ctx: &Ctx, p: &Person) -> ApiResult<()> {
+    let day = today();
+    let certs = ctx.state.store.certificates_of(&ctx.tenant_id, &p.id).await?;
+    if let Some(c) = certs.iter().find(|c| c.active && c.valid_until >= day) {
+        c.check(p)?;
+    }
+    for a in ctx.state.store.accounts(&ctx.tenant_id).await?.iter().filter(|a| a.person_id.as_deref() == Some(p.id.as_str())) {
+        check_grants_for_person(&ctx.state.store.grants(&ctx.tenant_id, &a.id).await?, Some(p))?;
+    }
+    Ok(())
 }
 
 /// People are never deleted: deactivation keeps the row and its history.
@@ -859,7 +876,7 @@ pub async fn load_demo(store: &Store, day: NaiveDate) -> Result<usize, chengguan
     }
     let n = missing.len();
     if n > 0 {
-        let change = Change { action: "demo.load".into(), subject: format!("tenant/{tenant_id}"), rows: missing };
+        let change = Change { rows: missing, ..Change::new("demo.load", format!("tenant/{tenant_id}")) };
         store.commit(&tenant_id, "system", &change).await?;
     }
     Ok(n)
