@@ -38,11 +38,16 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/accounts/{id}/activate", post(activate_account))
         .route("/api/v1/record", get(record))
         .route("/api/v1/rules/profile", get(profile))
+        .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
 }
 
 async fn not_found() -> AppError {
     AppError::not_found("资源", "resource")
+}
+
+async fn method_not_allowed() -> AppError {
+    AppError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "不支持该请求方法", "method not allowed")
 }
 
 #[derive(OpenApi)]

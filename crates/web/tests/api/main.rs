@@ -1,7 +1,10 @@
 //! HTTP tests: the real server on a random port, driven over HTTP. One test binary; runs on
 //! SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set (see store::testing).
 
+mod auth;
 mod helpers;
+mod input;
 mod matrix;
 mod smoke;
+mod staffing;
 mod tenants;
