@@ -29,6 +29,7 @@ pub struct StaffingRules {
 #[serde(deny_unknown_fields)]
 pub struct AuthRules {
     pub login_attempts_per_minute: Cited,
+    pub login_failures_per_address_per_minute: Cited,
     pub session_hours: Cited,
 }
 
@@ -60,6 +61,7 @@ impl Profile {
             ("staffing.legal_review_share_min", &s.legal_review_share_min),
             ("staffing.certificate_expiry_warning_days", &s.certificate_expiry_warning_days),
             ("auth.login_attempts_per_minute", &a.login_attempts_per_minute),
+            ("auth.login_failures_per_address_per_minute", &a.login_failures_per_address_per_minute),
             ("auth.session_hours", &a.session_hours),
         ])
     }

@@ -296,6 +296,22 @@ impl Store {
             .transpose()
     }
 
+    /// Sessions of an account not yet revoked (expired ones included; the caller filters).
+    pub async fn open_sessions(&self, tenant: &str, account_id: &str) -> Result<Vec<Session>> {
+        let rows = sqlx::query("SELECT id FROM sessions WHERE tenant_id = $1 AND account_id = $2 AND revoked_at IS NULL")
+            .bind(tenant)
+            .bind(account_id)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out = Vec::new();
+        for r in rows {
+            if let Some(s) = self.session(&s(&r, "id")?).await? {
+                out.push(s);
+            }
+        }
+        Ok(out)
+    }
+
     pub async fn ledger_size(&self, tenant: &str) -> Result<i64> {
         let row = sqlx::query("SELECT size FROM ledger_heads WHERE tenant_id = $1").bind(tenant).fetch_optional(&self.pool).await?;
         Ok(match row {

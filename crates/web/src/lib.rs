@@ -28,7 +28,9 @@ pub struct Inner {
     pub store: Store,
     pub policy: Policy,
     pub profile: Profile,
+    /// Failed logins per account name, and per client address (a higher, separate limit).
     pub login_limiter: limiter::FailureLimiter,
+    pub address_limiter: limiter::FailureLimiter,
     /// Verified against when a username does not exist, to keep timing uniform.
     pub dummy_hash: String,
     /// Set the `Secure` flag on cookies (deployments behind HTTPS).
@@ -49,11 +51,13 @@ impl AppState {
     pub fn new(store: Store, secure_cookies: bool) -> AppState {
         let profile = Profile::national();
         let limit = profile.auth.login_attempts_per_minute.value.max(1) as usize;
+        let address_limit = profile.auth.login_failures_per_address_per_minute.value.max(1) as usize;
         AppState(Arc::new(Inner {
             store,
             policy: Policy::standard(),
             profile,
             login_limiter: limiter::FailureLimiter::new(limit),
+            address_limiter: limiter::FailureLimiter::new(address_limit),
             dummy_hash: auth::hash_password("not-a-real-password-0"),
             secure_cookies,
         }))

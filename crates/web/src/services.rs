@@ -189,7 +189,7 @@ pub async fn staffing_of(ctx: &Ctx, unit_id: &str, subtree: bool) -> ApiResult<S
     let units = if subtree { ctx.org.admin_subtree(&unit.id) } else { [unit.id.clone()].into() };
     let people = ctx.state.store.people(&ctx.tenant_id).await?;
     let certs = ctx.state.store.certificates(&ctx.tenant_id).await?;
-    let population = if subtree { unit.population } else { unit.population };
+    let population = unit.population;
     let rules = &ctx.state.profile.staffing;
     let day = today();
     let figures = staffing::compute(people.iter().filter(|p| units.contains(&p.org_unit_id)), &certs, day, rules, population);
@@ -744,8 +744,12 @@ pub async fn set_account_active(ctx: &Ctx, account_id: &str, active: bool) -> Ap
         return Err(AppError::bad_request("self_lockout", "不能停用自己的账号", "you cannot deactivate your own account"));
     }
     let acc = ctx.state.store.account(&ctx.tenant_id, account_id).await?.ok_or_else(|| AppError::not_found("账号", "account"))?;
-    let change = Change::new(if active { "account.activate" } else { "account.deactivate" }, format!("account/{}", acc.id))
+    let mut change = Change::new(if active { "account.activate" } else { "account.deactivate" }, format!("account/{}", acc.id))
         .row(account_row(&acc, &acc.password_hash, active));
+    if !active {
+        // A deactivated account's sessions end now, so reactivation does not revive them.
+        change.rows.extend(revocations(ctx, &acc.id, None).await?);
+    }
     ctx.state.store.commit(&ctx.tenant_id, &ctx.account.id, &change).await?;
     Ok(AccountView { active, ..view })
 }
@@ -765,8 +769,10 @@ pub async fn change_password(ctx: &Ctx, current: &str, new: &str) -> ApiResult<(
         return Err(AppError::bad_request("wrong_password", "当前密码不正确", "the current password is wrong"));
     }
     auth::password_policy(new)?;
-    let change = Change::new("account.password", format!("account/{}", ctx.account.id))
+    let mut change = Change::new("account.password", format!("account/{}", ctx.account.id))
         .row(account_row(&ctx.account, &auth::hash_password(new), true));
+    // Other sessions (a stolen cookie or token) end with the old password.
+    change.rows.extend(revocations(ctx, &ctx.account.id, Some(&ctx.session_id)).await?);
     ctx.state.store.commit(&ctx.tenant_id, &ctx.account.id, &change).await?;
     Ok(())
 }
@@ -781,8 +787,7 @@ pub struct NewSession {
 /// Verify a login and open a session (`browser`) or API token (`api`). Failed attempts are
 /// rate-limited per username and per client address.
 pub async fn login(state: &AppState, username: &str, password: &str, kind: &str, client: &str) -> ApiResult<NewSession> {
-    let keys = [format!("u:{username}"), format!("ip:{client}")];
-    if keys.iter().any(|k| state.login_limiter.blocked(k)) {
+    if state.login_limiter.blocked(username) || state.address_limiter.blocked(client) {
         let rule = &state.profile.auth.login_attempts_per_minute;
         return Err(AppError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "登录尝试过于频繁,请稍后再试", "too many login attempts; try again later")
             .with_rule(&rule.citation));
@@ -799,7 +804,8 @@ pub async fn login(state: &AppState, username: &str, password: &str, kind: &str,
     let account = match (ok, account) {
         (true, Some(a)) => a,
         _ => {
-            keys.iter().for_each(|k| state.login_limiter.fail(k));
+            state.login_limiter.fail(username);
+            state.address_limiter.fail(client);
             return Err(AppError::new(StatusCode::UNAUTHORIZED, "bad_credentials", "用户名或密码错误", "wrong username or password"));
         }
     };
@@ -820,18 +826,34 @@ pub async fn login(state: &AppState, username: &str, password: &str, kind: &str,
     Ok(NewSession { token, expires_at })
 }
 
+fn session_row(s: &chengguan_store::Session, revoked_at: Option<String>) -> Row {
+    Row::new(Table::Sessions)
+        .set("tenant_id", s.tenant_id.as_str())
+        .set("id", s.id.as_str())
+        .set("account_id", s.account_id.as_str())
+        .set("kind", s.kind.as_str())
+        .set("created_at", s.created_at.as_str())
+        .set("expires_at", s.expires_at.as_str())
+        .set("revoked_at", revoked_at)
+}
+
+/// Revocation after-images for an account's open sessions, except `keep`.
+async fn revocations(ctx: &Ctx, account_id: &str, keep: Option<&str>) -> ApiResult<Vec<Row>> {
+    let now = chrono::Utc::now().to_rfc3339();
+    Ok(ctx
+        .state
+        .store
+        .open_sessions(&ctx.tenant_id, account_id)
+        .await?
+        .iter()
+        .filter(|s| Some(s.id.as_str()) != keep && s.expires_at > now)
+        .map(|s| session_row(s, Some(now.clone())))
+        .collect())
+}
+
 pub async fn logout(ctx: &Ctx) -> ApiResult<()> {
     let s = ctx.state.store.session(&ctx.session_id).await?.ok_or_else(AppError::unauthorized)?;
-    let change = Change::new("auth.logout", format!("account/{}", ctx.account.id)).row(
-        Row::new(Table::Sessions)
-            .set("tenant_id", s.tenant_id.as_str())
-            .set("id", s.id.as_str())
-            .set("account_id", s.account_id.as_str())
-            .set("kind", s.kind.as_str())
-            .set("created_at", s.created_at.as_str())
-            .set("expires_at", s.expires_at.as_str())
-            .set("revoked_at", chrono::Utc::now().to_rfc3339()),
-    );
+    let change = Change::new("auth.logout", format!("account/{}", ctx.account.id)).row(session_row(&s, Some(chrono::Utc::now().to_rfc3339())));
     ctx.state.store.commit(&ctx.tenant_id, &ctx.account.id, &change).await?;
     Ok(())
 }
