@@ -38,6 +38,8 @@ code_enum!(
         ViewAccounts = "view_accounts", "查看账号", "View accounts";
         ManageAccounts = "manage_accounts", "管理账号与授权", "Manage accounts and grants";
         ViewRecord = "view_record", "查看全过程记录", "View the full-process record";
+        UploadEvidence = "upload_evidence", "上传证据文件", "Upload evidence files";
+        ViewEvidence = "view_evidence", "查看证据文件", "View evidence files";
     }
 );
 

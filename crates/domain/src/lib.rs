@@ -5,14 +5,17 @@
 #![forbid(unsafe_code)]
 
 pub mod auth;
+pub mod calendar;
 pub mod change;
 pub mod checkpoint;
+pub mod deadline;
 pub mod demo;
 pub mod ledger;
 pub mod mask;
 pub mod merkle;
 pub mod org;
 pub mod people;
+pub mod profile;
 pub mod rules;
 pub mod staffing;
 

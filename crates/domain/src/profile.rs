@@ -443,7 +443,7 @@ fn parse_layer(
         // Fields by kind.
         let path = t.path().to_owned();
         let span = t.span();
-        let mut forbid = |doc: &mut tree::Doc, t: &tree::Table, field: &str, present: bool| {
+        let forbid = |doc: &mut tree::Doc, t: &tree::Table, field: &str, present: bool| {
             if present {
                 let s = t.span_of(field);
                 doc.error(&s, &path, format!("`{field}` does not belong to kind = \"{kind_s}\""));
@@ -594,7 +594,7 @@ pub(crate) mod tree {
         Array(Vec<SNode>),
         Str(String),
         Int(i64),
-        Float(f64),
+        Float(#[allow(dead_code)] f64),
         Bool(bool),
         Datetime(toml::value::Datetime),
     }
