@@ -69,6 +69,8 @@ struct Config {
     evidence_dir: Option<String>,
     /// Largest evidence file accepted, in bytes (a body-camera video can be gigabytes).
     evidence_max_bytes: u64,
+    /// Seconds between automatic checkpoints of every tenant's record.
+    checkpoint_interval_secs: u64,
 }
 
 impl Default for Config {
@@ -83,6 +85,7 @@ impl Default for Config {
             ledger_key_name: "chengguan".into(),
             evidence_dir: None,
             evidence_max_bytes: 8 << 30,
+            checkpoint_interval_secs: 300,
         }
     }
 }
@@ -260,7 +263,20 @@ async fn serve(config: Config, url: &str) -> anyhow::Result<()> {
     if store.tenant_by_code(demo::DEMO_TENANT_CODE).await?.is_some() {
         print_logins();
     }
-    let state = AppState::new(store, config.secure_cookies);
+    let signer = load_signer(&config, true)?;
+    let state = AppState::new(store, chengguan_web::Options { secure_cookies: config.secure_cookies, signer, evidence: config.evidence()? });
+    // Checkpoints are made periodically (and on demand through the API); a restart loses nothing:
+    // they are derived from the stored log.
+    let cp_state = state.clone();
+    let every = std::time::Duration::from_secs(config.checkpoint_interval_secs.max(1));
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = chengguan_web::record::checkpoint_all(&cp_state).await {
+                tracing::warn!(error = %e.message(), "checkpoint");
+            }
+            tokio::time::sleep(every).await;
+        }
+    });
     chengguan_web::serve(state, listener, async {
         tokio::signal::ctrl_c().await.ok();
     })

@@ -56,7 +56,9 @@ async fn method_not_allowed() -> AppError {
     paths(
         healthz, readyz, token, logout, me, password, list_units, create_unit, get_unit, patch_unit, unit_staffing,
         list_people, create_person, get_person, patch_person, deactivate_person, add_certificate,
-        list_accounts, create_account, get_account, put_grants, deactivate_account, activate_account, record, profile
+        list_accounts, create_account, get_account, put_grants, deactivate_account, activate_account, record, profile,
+        crate::record::public_key, crate::record::latest_checkpoint, crate::record::make_checkpoint, crate::record::checkpoint_at,
+        crate::record::entry, crate::record::inclusion, crate::record::consistency, crate::record::upload, crate::record::download
     ),
     components(schemas(ErrorBody, Page<PersonView>)),
     modifiers(&BearerAuth)

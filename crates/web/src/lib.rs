@@ -7,6 +7,7 @@ pub mod auth;
 pub mod error;
 pub mod extract;
 pub mod i18n;
+pub mod record;
 pub mod limiter;
 pub mod services;
 pub mod ui;
@@ -35,6 +36,17 @@ pub struct Inner {
     pub dummy_hash: String,
     /// Set the `Secure` flag on cookies (deployments behind HTTPS).
     pub secure_cookies: bool,
+    /// Signs the full-process record's checkpoints.
+    pub signer: chengguan_domain::checkpoint::Signer,
+    /// Uploaded evidence files, by content hash.
+    pub evidence: chengguan_store::evidence::EvidenceStore,
+}
+
+/// What a server needs besides its store.
+pub struct Options {
+    pub secure_cookies: bool,
+    pub signer: chengguan_domain::checkpoint::Signer,
+    pub evidence: chengguan_store::evidence::EvidenceStore,
 }
 
 #[derive(Clone)]
@@ -48,7 +60,7 @@ impl Deref for AppState {
 }
 
 impl AppState {
-    pub fn new(store: Store, secure_cookies: bool) -> AppState {
+    pub fn new(store: Store, options: Options) -> AppState {
         let profile = Profile::national();
         let limit = profile.auth.login_attempts_per_minute.value.max(1) as usize;
         let address_limit = profile.auth.login_failures_per_address_per_minute.value.max(1) as usize;
@@ -59,7 +71,9 @@ impl AppState {
             login_limiter: limiter::FailureLimiter::new(limit),
             address_limiter: limiter::FailureLimiter::new(address_limit),
             dummy_hash: auth::hash_password("not-a-real-password-0"),
-            secure_cookies,
+            secure_cookies: options.secure_cookies,
+            signer: options.signer,
+            evidence: options.evidence,
         }))
     }
 }
@@ -68,6 +82,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(ui::routes())
+        .merge(record::routes())
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

@@ -26,7 +26,15 @@ impl std::ops::Deref for StoreHandle {
 pub async fn spawn_app() -> TestApp {
     let (store, url) = chengguan_store::testing::fresh_store_with_url().await;
     services::load_demo(&store, services::today()).await.expect("demo city");
-    let state = AppState::new(store, false);
+    let evidence_dir = std::env::temp_dir().join(format!("chengguan-test-evidence-{}", uuid::Uuid::now_v7().simple()));
+    let state = AppState::new(
+        store,
+        chengguan_web::Options {
+            secure_cookies: false,
+            signer: chengguan_domain::checkpoint::Signer::from_seed("chengguan.test", &rand::random()).unwrap(),
+            evidence: chengguan_store::evidence::EvidenceStore::new(evidence_dir, 64 << 20).unwrap(),
+        },
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let s = state.clone();

@@ -3,6 +3,7 @@
 
 mod auth;
 mod helpers;
+mod record;
 mod input;
 mod matrix;
 mod smoke;
