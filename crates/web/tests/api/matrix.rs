@@ -29,7 +29,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 const TARGETS: [&str; 3] = ["u-team-01", "u-team-02", "u-disposal-01"];
 
-const ACTIONS: [&str; 9] = [
+const ACTIONS: [&str; 11] = [
     "view_org",
     "manage_org",
     "view_people",
@@ -39,25 +39,35 @@ const ACTIONS: [&str; 9] = [
     "view_accounts",
     "manage_accounts",
     "view_record",
+    "upload_evidence",
+    "view_evidence",
 ];
 
 /// Per account (username) and action: the verdict for each of TARGETS in order. `Y` allowed, `-` denied.
-/// `view_record` has no target (the record is the tenant's): its three cells are always equal.
+/// `view_record`, `upload_evidence` and `view_evidence` have no target unit yet (the record and
+/// the evidence store are the tenant's; cases will scope evidence): their three cells are equal.
 #[rustfmt::skip]
-const EXPECTED: [(&str, [&str; 9]); 11] = [
-    //                 view_org manage_org view_people manage_people view_staffing personal view_accounts manage_accounts view_record
-    ("officer",        ["Y--",   "---",     "Y--",      "---",        "Y--",        "---",   "---",        "---",          "---"]),
-    ("auxiliary",      ["Y--",   "---",     "---",      "---",        "---",        "---",   "---",        "---",          "---"]),
-    ("legal_reviewer", ["YY-",   "---",     "YY-",      "---",        "YY-",        "---",   "---",        "---",          "---"]),
-    ("lawyer",         ["YY-",   "---",     "---",      "---",        "---",        "---",   "---",        "---",          "---"]),
-    ("leader",         ["YY-",   "---",     "YY-",      "---",        "YY-",        "YY-",   "---",        "---",          "YYY"]),
-    ("dispatcher",     ["YYY",   "---",     "---",      "---",        "---",        "---",   "---",        "---",          "---"]),
-    ("supervisor",     ["YYY",   "---",     "---",      "---",        "---",        "---",   "---",        "---",          "---"]),
-    ("disposer",       ["--Y",   "---",     "---",      "---",        "---",        "---",   "---",        "---",          "---"]),
-    ("inspector",      ["YY-",   "---",     "YY-",      "---",        "YY-",        "YY-",   "---",        "---",          "YYY"]),
-    ("admin",          ["YYY",   "YYY",     "YYY",      "YYY",        "YYY",        "YYY",   "YYY",        "YYY",          "YYY"]),
-    ("assessor",       ["YYY",   "---",     "---",      "---",        "YYY",        "---",   "---",        "---",          "---"]),
+const EXPECTED: [(&str, [&str; 11]); 11] = [
+    //                 view_org manage_org view_people manage_people view_staffing personal view_accounts manage_accounts view_record upload_ev view_ev
+    ("officer",        ["Y--",   "---",     "Y--",      "---",        "Y--",        "---",   "---",        "---",          "---",      "YYY",    "YYY"]),
+    ("auxiliary",      ["Y--",   "---",     "---",      "---",        "---",        "---",   "---",        "---",          "---",      "---",    "---"]),
+    ("legal_reviewer", ["YY-",   "---",     "YY-",      "---",        "YY-",        "---",   "---",        "---",          "---",      "---",    "YYY"]),
+    ("lawyer",         ["YY-",   "---",     "---",      "---",        "---",        "---",   "---",        "---",          "---",      "---",    "---"]),
+    ("leader",         ["YY-",   "---",     "YY-",      "---",        "YY-",        "YY-",   "---",        "---",          "YYY",      "YYY",    "YYY"]),
+    ("dispatcher",     ["YYY",   "---",     "---",      "---",        "---",        "---",   "---",        "---",          "---",      "---",    "---"]),
+    ("supervisor",     ["YYY",   "---",     "---",      "---",        "---",        "---",   "---",        "---",          "---",      "YYY",    "---"]),
+    ("disposer",       ["--Y",   "---",     "---",      "---",        "---",        "---",   "---",        "---",          "---",      "YYY",    "---"]),
+    ("inspector",      ["YY-",   "---",     "YY-",      "---",        "YY-",        "YY-",   "---",        "---",          "YYY",      "YYY",    "YYY"]),
+    ("admin",          ["YYY",   "YYY",     "YYY",      "YYY",        "YYY",        "YYY",   "YYY",        "YYY",          "YYY",      "YYY",    "YYY"]),
+    ("assessor",       ["YYY",   "---",     "---",      "---",        "YYY",        "---",   "---",        "---",          "---",      "---",    "---"]),
 ];
+
+/// A small PDF, different each time (content-addressed files would otherwise coincide).
+fn pdf(n: u32) -> Vec<u8> {
+    let mut v = format!("%PDF-1.7\n% probe {n}\n").into_bytes();
+    v.resize(2048, b' ');
+    v
+}
 
 /// What a probe targets in a unit: the unit itself, a person of it, and an account granted in it.
 struct Target {
@@ -91,6 +101,10 @@ async fn every_role_action_and_target_is_allowed_or_denied_as_the_table_says() {
         tokens.insert(user, app.token(user).await);
     }
     let targets = targets(&app, &tokens["admin"]).await;
+    let evidence = expect_json(app.post_raw(&tokens["admin"], "/api/v1/evidence", "application/pdf", pdf(0)).await, StatusCode::CREATED).await["sha256"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let mut n = 0u32;
     let mut allowed_cells = 0;
     for (user, row) in EXPECTED {
@@ -225,16 +239,36 @@ async fn every_role_action_and_target_is_allowed_or_denied_as_the_table_says() {
                         }
                         assert_eq!(app.ledger_len().await, before, "{cell}: a read wrote to the record");
                     }
+                    "upload_evidence" => {
+                        let r = app.post_raw(token, "/api/v1/evidence", "application/pdf", pdf(n)).await;
+                        if allowed {
+                            expect_json(r, StatusCode::CREATED).await;
+                            assert_eq!(app.ledger_len().await, before + 1, "{cell}: one entry per upload");
+                        } else {
+                            deny(r, &cell).await;
+                            assert_eq!(app.ledger_len().await, before, "{cell}");
+                        }
+                    }
+                    "view_evidence" => {
+                        let r = app.get(token, &format!("/api/v1/evidence/{evidence}")).await;
+                        if allowed {
+                            assert_eq!(r.status(), StatusCode::OK, "{cell}");
+                            assert_eq!(r.bytes().await.unwrap().as_ref(), pdf(0).as_slice(), "{cell}");
+                        } else {
+                            deny(r, &cell).await;
+                        }
+                        assert_eq!(app.ledger_len().await, before, "{cell}: a read wrote to the record");
+                    }
                     other => panic!("no probe for {other}"),
                 }
             }
         }
     }
-    assert_eq!(n, 11 * 9 * 3);
+    assert_eq!(n, 11 * 11 * 3);
     // A guard against a table that allows (or denies) everything by mistake.
-    // officer 3, auxiliary 1, legal_reviewer 6, lawyer 2, leader 11, dispatcher 3, supervisor 3,
-    // disposer 1, inspector 11, admin 27, assessor 6.
-    assert_eq!(allowed_cells, 74);
+    // officer 3+6, auxiliary 1, legal_reviewer 6+3, lawyer 2, leader 11+6, dispatcher 3,
+    // supervisor 3+3, disposer 1+3, inspector 11+6, admin 27+6, assessor 6.
+    assert_eq!(allowed_cells, 74 + 33);
 }
 
 /// A denied cell: 403 with the JSON error naming the refusal.
