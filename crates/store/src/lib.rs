@@ -13,13 +13,13 @@ mod schema;
 pub mod testing;
 mod tree;
 mod verify;
+mod writer;
 
 pub use tree::Checkpoint;
 pub use verify::{Broken, TenantReport};
 
 pub use read::*;
 
-use chengguan_domain::ledger::{payload_hash, Entry};
 use chengguan_domain::{Change, Value};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row as _};
@@ -45,6 +45,11 @@ pub enum StoreError {
     Corrupt(String),
     #[error("unsupported database URL: {0}")]
     BadUrl(String),
+    /// The batch's transaction failed as a whole: nothing in it was committed.
+    #[error("commit failed: {0}")]
+    Commit(String),
+    #[error("the store is closed")]
+    Closed,
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -81,9 +86,10 @@ pub struct Committed {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
-    /// SQLite has one writer; serialising commits here avoids SQLITE_BUSY on lock upgrade.
-    /// PostgreSQL serialises per tenant on the ledger head row instead (FOR UPDATE).
-    write_lock: tokio::sync::Mutex<()>,
+    /// Held by the group-commit writer for each batch, and by migrations and rebuilds.
+    write_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// The group-commit writer's queue (see `writer.rs`).
+    writer: tokio::sync::mpsc::Sender<writer::Request>,
 }
 
 impl Store {
@@ -132,7 +138,9 @@ impl Store {
                 })
             });
         let pool = opts.connect(&url).await?;
-        let store = Store { pool, backend, write_lock: tokio::sync::Mutex::new(()) };
+        let write_lock = std::sync::Arc::new(tokio::sync::Mutex::new(()));
+        let writer = writer::spawn(pool.clone(), backend, write_lock.clone());
+        let store = Store { pool, backend, write_lock, writer };
         store.migrate().await?;
         Ok(store)
     }
@@ -149,74 +157,23 @@ impl Store {
     /// transaction. Returns the entry's position once the transaction has committed.
     pub async fn commit(&self, tenant_id: &str, actor: &str, change: &Change) -> Result<Committed> {
         check_text(change, actor)?;
-        let _guard = match self.backend {
-            Backend::Sqlite => Some(self.write_lock.lock().await),
-            Backend::Postgres => None,
-        };
-        let mut tx = self.pool.begin().await?;
-        // Per-tenant head row: created once, then locked for the length of the transaction.
-        sqlx::query("INSERT INTO ledger_heads (tenant_id, size) VALUES ($1, 0) ON CONFLICT (tenant_id) DO NOTHING")
-            .bind(tenant_id)
-            .execute(&mut *tx)
-            .await?;
-        let head_sql = match self.backend {
-            Backend::Sqlite => "SELECT size FROM ledger_heads WHERE tenant_id = $1",
-            Backend::Postgres => "SELECT size FROM ledger_heads WHERE tenant_id = $1 FOR UPDATE",
-        };
-        let size: i64 = sqlx::query(head_sql).bind(tenant_id).fetch_one(&mut *tx).await?.try_get(0)?;
-
         for row in &change.rows {
             if row.text("tenant_id").is_some_and(|t| t != tenant_id)
                 || (row.table == chengguan_domain::Table::Tenants && row.text("id") != Some(tenant_id))
             {
                 return Err(StoreError::Corrupt(format!("a change for tenant {tenant_id} writes another tenant's row")));
             }
-            schema::upsert(&mut tx, row).await.map_err(conflict)?;
         }
-
-        let payload = serde_json::to_string(&change.rows).expect("rows serialise");
-        let entry = Entry {
-            seq: size as u64,
-            time_ms: chrono::Utc::now().timestamp_millis(),
-            actor: actor.to_owned(),
-            action: change.action.clone(),
-            subject: change.subject.clone(),
-            payload_hash: payload_hash(payload.as_bytes()),
-            file_hashes: change
-                .files
-                .iter()
-                .map(|h| hex::decode(h).ok().and_then(|v| <[u8; 32]>::try_from(v).ok()))
-                .collect::<Option<Vec<_>>>()
-                .ok_or_else(|| StoreError::Corrupt("a file hash is not 32 bytes of hex".into()))?,
-            corrects: None,
-        };
-        let leaf_hash = entry.leaf_hash();
-        let leaf = hex::encode(leaf_hash);
-        sqlx::query(
-            "INSERT INTO ledger (tenant_id, seq, time_ms, actor, action, subject, payload, payload_hash, file_hashes, corrects, leaf_hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(tenant_id)
-        .bind(size)
-        .bind(entry.time_ms)
-        .bind(&entry.actor)
-        .bind(&entry.action)
-        .bind(&entry.subject)
-        .bind(&payload)
-        .bind(hex::encode(entry.payload_hash))
-        .bind(change.files.join(","))
-        .bind(Option::<i64>::None)
-        .bind(&leaf)
-        .execute(&mut *tx)
-        .await?;
-        tree::append_nodes(&mut tx, tenant_id, size as u64, &leaf_hash).await?;
-        sqlx::query("UPDATE ledger_heads SET size = $1 WHERE tenant_id = $2")
-            .bind(size + 1)
-            .bind(tenant_id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(Committed { seq: size as u64, leaf_hash: leaf })
+        let files = change
+            .files
+            .iter()
+            .map(|h| hex::decode(h).ok().and_then(|v| <[u8; 32]>::try_from(v).ok()))
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| StoreError::Corrupt("a file hash is not 32 bytes of hex".into()))?;
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let req = writer::Request { tenant_id: tenant_id.to_owned(), actor: actor.to_owned(), change: change.clone(), files, reply };
+        self.writer.send(req).await.map_err(|_| StoreError::Closed)?;
+        answer.await.map_err(|_| StoreError::Closed)?
     }
 
     /// Liveness of the database and whether every migration is applied.

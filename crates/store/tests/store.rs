@@ -134,3 +134,33 @@ async fn the_tree_grows_in_each_commit_and_its_proofs_verify() {
     assert_eq!(s.tree_head("t1").await.unwrap().1, root);
     let _ = Sha256Alg::empty();
 }
+
+#[tokio::test]
+async fn in_a_group_commit_a_refused_change_fails_alone() {
+    let s = Arc::new(fresh_store().await);
+    s.commit("t1", "system", &tenant_change("t1", "one")).await.unwrap();
+    s.commit("t1", "system", &Change::new("org_unit.create", "org_unit/u0").row(unit("t1", "u0", "DUP").to_row())).await.unwrap();
+    let mut tasks = Vec::new();
+    for i in 1..=60 {
+        let s = s.clone();
+        tasks.push(tokio::spawn(async move {
+            // Every tenth change reuses the unique code "DUP" and must be refused on its own.
+            let code = if i % 10 == 0 { "DUP".to_owned() } else { format!("C{i}") };
+            let u = unit("t1", &format!("u{i}"), &code);
+            s.commit("t1", "system", &Change::new("org_unit.create", format!("org_unit/u{i}")).row(u.to_row())).await
+        }));
+    }
+    let mut ok = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => ok += 1,
+            Err(StoreError::Conflict(_)) => {}
+            Err(e) => panic!("unexpected {e}"),
+        }
+    }
+    assert_eq!(ok, 54);
+    assert_eq!(s.org_units("t1").await.unwrap().len(), 55);
+    let mut seqs: Vec<i64> = s.ledger_entries("t1", i64::MAX, 100, None).await.unwrap().iter().map(|e| e.seq).collect();
+    seqs.sort();
+    assert_eq!(seqs, (0..56).collect::<Vec<_>>(), "gapless: refused changes left no entry");
+}
