@@ -130,13 +130,19 @@ pub fn consistency_proof<A: Algorithm, N: Nodes + ?Sized>(nodes: &N, first: u64,
 
 /// RFC 9162 2.1.3.2.
 pub fn verify_inclusion<A: Algorithm>(index: u64, size: u64, leaf: &Hash, proof: &[Hash], root: &Hash) -> bool {
+    root_from_inclusion::<A>(index, size, leaf, proof).is_some_and(|r| &r == root)
+}
+
+/// The root an inclusion proof implies (RFC 9162 2.1.3.2 without the final comparison), or None
+/// when the proof has the wrong shape for (index, size).
+pub fn root_from_inclusion<A: Algorithm>(index: u64, size: u64, leaf: &Hash, proof: &[Hash]) -> Option<Hash> {
     if index >= size {
-        return false;
+        return None;
     }
     let (mut fn_, mut sn, mut r) = (index, size - 1, *leaf);
     for p in proof {
         if sn == 0 {
-            return false;
+            return None;
         }
         if fn_ & 1 == 1 || fn_ == sn {
             r = A::node(p, &r);
@@ -152,7 +158,7 @@ pub fn verify_inclusion<A: Algorithm>(index: u64, size: u64, leaf: &Hash, proof:
         fn_ >>= 1;
         sn >>= 1;
     }
-    sn == 0 && &r == root
+    (sn == 0).then_some(r)
 }
 
 /// RFC 9162 2.1.4.2 (plus the trivial case first == second: an empty proof and equal roots).

@@ -53,28 +53,19 @@ pub struct Checkpoint {
 
 impl Store {
     async fn fetch_nodes(&self, tenant: &str, needed: Vec<(u32, u64)>) -> Result<NodeMap> {
+        // One primary-key look-up per node on one connection: a proof needs ~2·log2(n) of them,
+        // and an OR-list of (level, idx) pairs defeats the index on SQLite.
+        let mut conn = self.pool.acquire().await?;
         let mut map = NodeMap::default();
-        // Bounded IN-lists: a proof needs at most ~2·log2(n) nodes.
-        for chunk in needed.chunks(64) {
-            let mut sql = String::from("SELECT level, idx, hash FROM ledger_nodes WHERE tenant_id = $1 AND (");
-            for (i, _) in chunk.iter().enumerate() {
-                if i > 0 {
-                    sql.push_str(" OR ");
-                }
-                sql.push_str(&format!("(level = ${} AND idx = ${})", 2 + 2 * i, 3 + 2 * i));
-            }
-            sql.push(')');
-            let mut q = sqlx::query(&sql).bind(tenant);
-            for (l, i) in chunk {
-                q = q.bind(*l as i64).bind(*i as i64);
-            }
-            for r in q.fetch_all(&self.pool).await? {
-                let (l, i): (i64, i64) = (r.try_get(0)?, r.try_get(1)?);
-                map.0.insert((l as u32, i as u64), unhex(&r.try_get::<String, _>(2)?)?);
-            }
-        }
-        if let Some(missing) = needed.iter().find(|k| !map.0.contains_key(k)) {
-            return Err(StoreError::Corrupt(format!("missing tree node {missing:?}")));
+        for (l, i) in needed {
+            let row = sqlx::query("SELECT hash FROM ledger_nodes WHERE tenant_id = $1 AND level = $2 AND idx = $3")
+                .bind(tenant)
+                .bind(l as i64)
+                .bind(i as i64)
+                .fetch_optional(&mut *conn)
+                .await?
+                .ok_or_else(|| StoreError::Corrupt(format!("missing tree node ({l}, {i})")))?;
+            map.0.insert((l, i), unhex(&row.try_get::<String, _>(0)?)?);
         }
         Ok(map)
     }

@@ -46,7 +46,7 @@ async fn not_found() -> AppError {
     AppError::not_found("资源", "resource")
 }
 
-async fn method_not_allowed() -> AppError {
+pub(crate) async fn method_not_allowed() -> AppError {
     AppError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "不支持该请求方法", "method not allowed")
 }
 
@@ -58,7 +58,8 @@ async fn method_not_allowed() -> AppError {
         list_people, create_person, get_person, patch_person, deactivate_person, add_certificate,
         list_accounts, create_account, get_account, put_grants, deactivate_account, activate_account, record, profile,
         crate::record::public_key, crate::record::latest_checkpoint, crate::record::make_checkpoint, crate::record::checkpoint_at,
-        crate::record::entry, crate::record::inclusion, crate::record::consistency, crate::record::upload, crate::record::download
+        crate::record::entry, crate::record::inclusion, crate::record::consistency, crate::record::upload, crate::record::download,
+        crate::calendar::calendar_year, crate::calendar::procedure_rules, crate::calendar::compute_deadline
     ),
     components(schemas(ErrorBody, Page<PersonView>)),
     modifiers(&BearerAuth)

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod calendar;
 pub mod error;
 pub mod extract;
 pub mod i18n;
@@ -40,6 +41,11 @@ pub struct Inner {
     pub signer: chengguan_domain::checkpoint::Signer,
     /// Uploaded evidence files, by content hash.
     pub evidence: chengguan_store::evidence::EvidenceStore,
+    /// The procedural rule profile (periods, thresholds, with citations): the national default
+    /// for every tenant until tenant overlays are wired in.
+    pub procedure: chengguan_domain::profile::ProcedureProfile,
+    /// The working-day calendar: the national one for every tenant until local days are wired in.
+    pub calendar: chengguan_domain::calendar::Calendar,
 }
 
 /// What a server needs besides its store.
@@ -74,6 +80,8 @@ impl AppState {
             secure_cookies: options.secure_cookies,
             signer: options.signer,
             evidence: options.evidence,
+            procedure: chengguan_domain::profile::ProcedureProfile::national(),
+            calendar: chengguan_domain::calendar::Calendar::national().clone(),
         }))
     }
 }
@@ -83,6 +91,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::routes())
         .merge(ui::routes())
         .merge(record::routes())
+        .merge(calendar::routes())
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

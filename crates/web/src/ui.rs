@@ -95,9 +95,9 @@ impl IntoResponse for UiErr {
     }
 }
 
-type UiResult = Result<Response, UiErr>;
+pub(crate) type UiResult = Result<Response, UiErr>;
 
-fn page(t: impl Template) -> UiResult {
+pub(crate) fn page(t: impl Template) -> UiResult {
     t.render()
         .map(|s| Html(s).into_response())
         .map_err(|e| UiErr(AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "render", format!("页面渲染失败: {e}"), format!("render failed: {e}"))))
@@ -131,24 +131,25 @@ impl FormData {
 }
 
 pub struct NavItem {
-    href: &'static str,
-    label: &'static str,
-    active: bool,
+    pub(crate) href: &'static str,
+    pub(crate) label: &'static str,
+    pub(crate) active: bool,
 }
 
 pub struct Nav {
-    tenant_name: String,
-    username: String,
-    csrf: String,
-    items: Vec<NavItem>,
+    pub(crate) tenant_name: String,
+    pub(crate) username: String,
+    pub(crate) csrf: String,
+    pub(crate) items: Vec<NavItem>,
 }
 
-fn nav(ctx: &Ctx, l: Lang, active: &str) -> Nav {
+pub(crate) fn nav(ctx: &Ctx, l: Lang, active: &str) -> Nav {
     let mut items = vec![("/", l.t("首页", "Home"), None), ("/org", l.t("组织机构", "Organisation"), Some(Action::ViewOrg))];
     items.push(("/people", l.t("人员", "People"), Some(Action::ViewPeople)));
     items.push(("/accounts", l.t("账号与授权", "Accounts"), Some(Action::ViewAccounts)));
     items.push(("/record", l.t("全过程记录", "Record"), Some(Action::ViewRecord)));
     items.push(("/rules", l.t("规则与依据", "Rules"), None));
+    items.push(("/calendar", l.t("工作日历", "Calendar"), None));
     Nav {
         tenant_name: ctx.tenant_name.clone(),
         username: ctx.account.username.clone(),
@@ -927,9 +928,14 @@ struct RulesPage {
     l: Lang,
     nav: Nav,
     rows: Vec<(String, i64, String, bool)>,
+    procedure: crate::calendar::ProcedureSection,
 }
 
-async fn rules(UiCtx(ctx): UiCtx, l: Lang) -> UiResult {
+async fn rules(UiCtx(ctx): UiCtx, l: Lang, Query(f): Query<crate::calendar::DeadlineForm>) -> UiResult {
     let rows = ctx.state.profile.entries().into_iter().map(|(k, v)| (k.to_owned(), v.value, v.citation.clone(), v.verified)).collect();
-    page(RulesPage { nav: nav(&ctx, l, "/rules"), l, rows })
+    let procedure = crate::calendar::procedure_section(&ctx.state, l, f);
+    let status = procedure.status;
+    let mut r = page(RulesPage { nav: nav(&ctx, l, "/rules"), l, rows, procedure })?;
+    *r.status_mut() = status;
+    Ok(r)
 }

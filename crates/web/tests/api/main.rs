@@ -2,6 +2,7 @@
 //! SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set (see store::testing).
 
 mod auth;
+mod calendar;
 mod helpers;
 mod record;
 mod input;
