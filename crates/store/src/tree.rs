@@ -4,30 +4,24 @@
 
 use crate::read::ledger_row;
 use crate::{LedgerRow, Result, Store, StoreError};
-use chengguan_domain::merkle::{self, Algorithm, Hash, NodeMap, Recorder, Sha256Alg};
+use chengguan_domain::merkle::{self, Hash, NodeMap, Recorder, Sha256Alg};
 use sqlx::{Any, Row as _, Transaction};
 
 fn unhex(s: &str) -> Result<Hash> {
     hex::decode(s).ok().and_then(|v| v.try_into().ok()).ok_or_else(|| StoreError::Corrupt(format!("not a 32-byte hex hash: {s:?}")))
 }
 
-/// Insert leaf `seq` and every perfect subtree it completes. Runs inside the commit.
-pub(crate) async fn append_nodes(tx: &mut Transaction<'static, Any>, tenant: &str, seq: u64, leaf: &Hash) -> Result<()> {
-    insert_node(tx, tenant, 0, seq, leaf).await?;
-    let mut h = *leaf;
-    for (level, idx) in merkle::completed_by(seq) {
-        let left: String = sqlx::query("SELECT hash FROM ledger_nodes WHERE tenant_id = $1 AND level = $2 AND idx = $3")
-            .bind(tenant)
-            .bind((level - 1) as i64)
-            .bind((idx * 2) as i64)
-            .fetch_optional(&mut **tx)
-            .await?
-            .ok_or_else(|| StoreError::Corrupt(format!("missing tree node ({}, {})", level - 1, idx * 2)))?
-            .try_get(0)?;
-        h = Sha256Alg::node(&unhex(&left)?, &h);
-        insert_node(tx, tenant, level, idx, &h).await?;
-    }
-    Ok(())
+/// A stored node, read inside the writer's transaction.
+pub(crate) async fn node(tx: &mut Transaction<'static, Any>, tenant: &str, level: u32, idx: u64) -> Result<Hash> {
+    let h: String = sqlx::query("SELECT hash FROM ledger_nodes WHERE tenant_id = $1 AND level = $2 AND idx = $3")
+        .bind(tenant)
+        .bind(level as i64)
+        .bind(idx as i64)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt(format!("missing tree node ({level}, {idx})")))?
+        .try_get(0)?;
+    unhex(&h)
 }
 
 async fn insert_node(tx: &mut Transaction<'static, Any>, tenant: &str, level: u32, idx: u64, h: &Hash) -> Result<()> {

@@ -7,8 +7,10 @@
 
 use crate::{conflict, schema, tree, Backend, Committed, Result, StoreError};
 use chengguan_domain::ledger::{payload_hash, Entry};
+use chengguan_domain::merkle::{self, Algorithm, Hash, Sha256Alg};
 use chengguan_domain::Change;
-use sqlx::{Any, AnyPool, Row as _, Transaction};
+use sqlx::{AnyPool, Row as _};
+use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot, Mutex};
 
@@ -56,84 +58,154 @@ pub(crate) fn spawn(pool: AnyPool, backend: Backend, lock: Arc<Mutex<()>>) -> mp
     tx
 }
 
+/// A committed command's ledger row, written with the others at the end of the batch.
+struct PendingEntry {
+    tenant_id: String,
+    seq: i64,
+    time_ms: i64,
+    actor: String,
+    action: String,
+    subject: String,
+    payload: String,
+    payload_hash: String,
+    file_hashes: String,
+    leaf_hash: String,
+}
+
+/// Ledger rows per multi-row INSERT (11 parameters each: well under both databases' limits).
+const LEDGER_ROWS_PER_INSERT: usize = 500;
+/// Tree nodes per multi-row INSERT (4 parameters each).
+const NODES_PER_INSERT: usize = 2000;
+
 async fn run(pool: &AnyPool, backend: Backend, batch: &[Request]) -> Result<Vec<Result<Committed>>> {
     let mut tx = pool.begin().await?;
     let mut results = Vec::with_capacity(batch.len());
+    // Per tenant in this batch: (size at the start, next seq).
+    let mut heads: HashMap<String, (i64, i64)> = HashMap::new();
+    // Tree nodes written by this batch (they are not in the tables until the end of it).
+    let mut cache: HashMap<(String, u32, u64), Hash> = HashMap::new();
+    let mut nodes: Vec<(String, u32, u64, Hash)> = Vec::new();
+    let mut entries: Vec<PendingEntry> = Vec::new();
     for req in batch {
         if req.reply.is_closed() {
             // The caller gave up before its turn: it was never told anything, so skip it.
             results.push(Err(StoreError::Closed));
             continue;
         }
+        let tenant = req.tenant_id.as_str();
+        if !heads.contains_key(tenant) {
+            // Per-tenant head row: created once, then locked for the length of the transaction.
+            sqlx::query("INSERT INTO ledger_heads (tenant_id, size) VALUES ($1, 0) ON CONFLICT (tenant_id) DO NOTHING")
+                .bind(tenant)
+                .execute(&mut *tx)
+                .await?;
+            let head_sql = match backend {
+                Backend::Sqlite => "SELECT size FROM ledger_heads WHERE tenant_id = $1",
+                Backend::Postgres => "SELECT size FROM ledger_heads WHERE tenant_id = $1 FOR UPDATE",
+            };
+            let size: i64 = sqlx::query(head_sql).bind(tenant).fetch_one(&mut *tx).await?.try_get(0)?;
+            heads.insert(tenant.to_owned(), (size, size));
+        }
+        // The command's own rows, in a savepoint: a refusal undoes only them.
         sqlx::query("SAVEPOINT cmd").execute(&mut *tx).await?;
-        match apply(&mut tx, backend, req).await {
-            Ok(c) => {
-                sqlx::query("RELEASE SAVEPOINT cmd").execute(&mut *tx).await?;
-                results.push(Ok(c));
+        let mut refused = None;
+        for row in &req.change.rows {
+            if let Err(e) = schema::upsert(&mut tx, row).await {
+                refused = Some(conflict(e));
+                break;
             }
-            Err(e) => {
-                sqlx::query("ROLLBACK TO SAVEPOINT cmd").execute(&mut *tx).await?;
-                sqlx::query("RELEASE SAVEPOINT cmd").execute(&mut *tx).await?;
-                results.push(Err(e));
-            }
+        }
+        if let Some(e) = refused {
+            sqlx::query("ROLLBACK TO SAVEPOINT cmd").execute(&mut *tx).await?;
+            sqlx::query("RELEASE SAVEPOINT cmd").execute(&mut *tx).await?;
+            results.push(Err(e));
+            continue;
+        }
+        sqlx::query("RELEASE SAVEPOINT cmd").execute(&mut *tx).await?;
+
+        let seq = heads[tenant].1;
+        let payload = serde_json::to_string(&req.change.rows).expect("rows serialise");
+        let entry = Entry {
+            seq: seq as u64,
+            time_ms: chrono::Utc::now().timestamp_millis(),
+            actor: req.actor.clone(),
+            action: req.change.action.clone(),
+            subject: req.change.subject.clone(),
+            payload_hash: payload_hash(payload.as_bytes()),
+            file_hashes: req.files.clone(),
+            corrects: None,
+        };
+        let leaf = entry.leaf_hash();
+        // The leaf and every perfect subtree it completes; left siblings come from this batch or
+        // from the table.
+        let mut h = leaf;
+        cache.insert((tenant.to_owned(), 0, seq as u64), leaf);
+        nodes.push((tenant.to_owned(), 0, seq as u64, leaf));
+        for (level, idx) in merkle::completed_by(seq as u64) {
+            let key = (tenant.to_owned(), level - 1, idx * 2);
+            let left = match cache.get(&key) {
+                Some(l) => *l,
+                None => tree::node(&mut tx, tenant, level - 1, idx * 2).await?,
+            };
+            h = Sha256Alg::node(&left, &h);
+            cache.insert((tenant.to_owned(), level, idx), h);
+            nodes.push((tenant.to_owned(), level, idx, h));
+        }
+        let leaf_hex = hex::encode(leaf);
+        entries.push(PendingEntry {
+            tenant_id: tenant.to_owned(),
+            seq,
+            time_ms: entry.time_ms,
+            actor: entry.actor,
+            action: entry.action,
+            subject: entry.subject,
+            payload,
+            payload_hash: hex::encode(entry.payload_hash),
+            file_hashes: req.change.files.join(","),
+            leaf_hash: leaf_hex.clone(),
+        });
+        heads.get_mut(tenant).expect("loaded above").1 += 1;
+        results.push(Ok(Committed { seq: seq as u64, leaf_hash: leaf_hex }));
+    }
+    for chunk in entries.chunks(LEDGER_ROWS_PER_INSERT) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| format!("({})", (1..=11).map(|k| format!("${}", i * 11 + k)).collect::<Vec<_>>().join(", ")))
+            .collect();
+        let sql = format!(
+            "INSERT INTO ledger (tenant_id, seq, time_ms, actor, action, subject, payload, payload_hash, file_hashes, corrects, leaf_hash) VALUES {}",
+            values.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for e in chunk {
+            q = q
+                .bind(e.tenant_id.as_str())
+                .bind(e.seq)
+                .bind(e.time_ms)
+                .bind(e.actor.as_str())
+                .bind(e.action.as_str())
+                .bind(e.subject.as_str())
+                .bind(e.payload.as_str())
+                .bind(e.payload_hash.as_str())
+                .bind(e.file_hashes.as_str())
+                .bind(Option::<i64>::None)
+                .bind(e.leaf_hash.as_str());
+        }
+        q.execute(&mut *tx).await?;
+    }
+    for chunk in nodes.chunks(NODES_PER_INSERT) {
+        let values: Vec<String> = (0..chunk.len()).map(|i| format!("(${}, ${}, ${}, ${})", i * 4 + 1, i * 4 + 2, i * 4 + 3, i * 4 + 4)).collect();
+        let sql = format!("INSERT INTO ledger_nodes (tenant_id, level, idx, hash) VALUES {}", values.join(", "));
+        let mut q = sqlx::query(&sql);
+        for (t, l, i, h) in chunk {
+            q = q.bind(t.as_str()).bind(*l as i64).bind(*i as i64).bind(hex::encode(h));
+        }
+        q.execute(&mut *tx).await?;
+    }
+    for (tenant, (start, next)) in &heads {
+        if next > start {
+            sqlx::query("UPDATE ledger_heads SET size = $1 WHERE tenant_id = $2").bind(*next).bind(tenant.as_str()).execute(&mut *tx).await?;
         }
     }
     tx.commit().await?;
     Ok(results)
-}
-
-async fn apply(tx: &mut Transaction<'static, Any>, backend: Backend, req: &Request) -> Result<Committed> {
-let (tenant_id, actor, change) = (req.tenant_id.as_str(), req.actor.as_str(), &req.change);
-    // Per-tenant head row: created once, then locked for the length of the transaction.
-    sqlx::query("INSERT INTO ledger_heads (tenant_id, size) VALUES ($1, 0) ON CONFLICT (tenant_id) DO NOTHING")
-        .bind(tenant_id)
-        .execute(&mut **tx)
-        .await?;
-    let head_sql = match backend {
-        Backend::Sqlite => "SELECT size FROM ledger_heads WHERE tenant_id = $1",
-        Backend::Postgres => "SELECT size FROM ledger_heads WHERE tenant_id = $1 FOR UPDATE",
-    };
-    let size: i64 = sqlx::query(head_sql).bind(tenant_id).fetch_one(&mut **tx).await?.try_get(0)?;
-
-    for row in &change.rows {
-        schema::upsert(tx, row).await.map_err(conflict)?;
-    }
-
-    let payload = serde_json::to_string(&change.rows).expect("rows serialise");
-    let entry = Entry {
-        seq: size as u64,
-        time_ms: chrono::Utc::now().timestamp_millis(),
-        actor: actor.to_owned(),
-        action: change.action.clone(),
-        subject: change.subject.clone(),
-        payload_hash: payload_hash(payload.as_bytes()),
-        file_hashes: req.files.clone(),
-        corrects: None,
-    };
-    let leaf_hash = entry.leaf_hash();
-    let leaf = hex::encode(leaf_hash);
-    sqlx::query(
-        "INSERT INTO ledger (tenant_id, seq, time_ms, actor, action, subject, payload, payload_hash, file_hashes, corrects, leaf_hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(tenant_id)
-    .bind(size)
-    .bind(entry.time_ms)
-    .bind(&entry.actor)
-    .bind(&entry.action)
-    .bind(&entry.subject)
-    .bind(&payload)
-    .bind(hex::encode(entry.payload_hash))
-    .bind(change.files.join(","))
-    .bind(Option::<i64>::None)
-    .bind(&leaf)
-    .execute(&mut **tx)
-    .await?;
-    tree::append_nodes(tx, tenant_id, size as u64, &leaf_hash).await?;
-    sqlx::query("UPDATE ledger_heads SET size = $1 WHERE tenant_id = $2")
-        .bind(size + 1)
-        .bind(tenant_id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(Committed { seq: size as u64, leaf_hash: leaf })
 }
