@@ -77,7 +77,17 @@ const LEDGER_ROWS_PER_INSERT: usize = 500;
 /// Tree nodes per multi-row INSERT (4 parameters each).
 const NODES_PER_INSERT: usize = 2000;
 
+/// Refusals are rare: a batch first runs without savepoints; if any command is refused, the
+/// transaction is rolled back and the batch runs again with a savepoint around each command.
 async fn run(pool: &AnyPool, backend: Backend, batch: &[Request]) -> Result<Vec<Result<Committed>>> {
+    match run_once(pool, backend, batch, false).await? {
+        Some(results) => Ok(results),
+        None => Ok(run_once(pool, backend, batch, true).await?.expect("with savepoints every refusal is answered")),
+    }
+}
+
+/// Ok(None): a command was refused without savepoints (nothing was committed; run again).
+async fn run_once(pool: &AnyPool, backend: Backend, batch: &[Request], savepoints: bool) -> Result<Option<Vec<Result<Committed>>>> {
     let mut tx = pool.begin().await?;
     let mut results = Vec::with_capacity(batch.len());
     // Per tenant in this batch: (size at the start, next seq).
@@ -106,8 +116,10 @@ async fn run(pool: &AnyPool, backend: Backend, batch: &[Request]) -> Result<Vec<
             let size: i64 = sqlx::query(head_sql).bind(tenant).fetch_one(&mut *tx).await?.try_get(0)?;
             heads.insert(tenant.to_owned(), (size, size));
         }
-        // The command's own rows, in a savepoint: a refusal undoes only them.
-        sqlx::query("SAVEPOINT cmd").execute(&mut *tx).await?;
+        // The command's own rows, in a savepoint when one is needed: a refusal undoes only them.
+        if savepoints {
+            sqlx::query("SAVEPOINT cmd").execute(&mut *tx).await?;
+        }
         let mut refused = None;
         for row in &req.change.rows {
             if let Err(e) = schema::upsert(&mut tx, row).await {
@@ -116,12 +128,18 @@ async fn run(pool: &AnyPool, backend: Backend, batch: &[Request]) -> Result<Vec<
             }
         }
         if let Some(e) = refused {
+            if !savepoints {
+                tx.rollback().await?;
+                return Ok(None);
+            }
             sqlx::query("ROLLBACK TO SAVEPOINT cmd").execute(&mut *tx).await?;
             sqlx::query("RELEASE SAVEPOINT cmd").execute(&mut *tx).await?;
             results.push(Err(e));
             continue;
         }
-        sqlx::query("RELEASE SAVEPOINT cmd").execute(&mut *tx).await?;
+        if savepoints {
+            sqlx::query("RELEASE SAVEPOINT cmd").execute(&mut *tx).await?;
+        }
 
         let seq = heads[tenant].1;
         let payload = serde_json::to_string(&req.change.rows).expect("rows serialise");
@@ -207,5 +225,5 @@ async fn run(pool: &AnyPool, backend: Backend, batch: &[Request]) -> Result<Vec<
         }
     }
     tx.commit().await?;
-    Ok(results)
+    Ok(Some(results))
 }
