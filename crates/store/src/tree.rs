@@ -47,19 +47,23 @@ pub struct Checkpoint {
 
 impl Store {
     async fn fetch_nodes(&self, tenant: &str, needed: Vec<(u32, u64)>) -> Result<NodeMap> {
-        // One primary-key look-up per node on one connection: a proof needs ~2·log2(n) of them,
-        // and an OR-list of (level, idx) pairs defeats the index on SQLite.
-        let mut conn = self.pool.acquire().await?;
+        // One query for the O(log n) nodes a root or proof needs: a row-value IN list, which both
+        // databases answer from the primary key (an OR-list of pairs defeats it on SQLite).
         let mut map = NodeMap::default();
-        for (l, i) in needed {
-            let row = sqlx::query("SELECT hash FROM ledger_nodes WHERE tenant_id = $1 AND level = $2 AND idx = $3")
-                .bind(tenant)
-                .bind(l as i64)
-                .bind(i as i64)
-                .fetch_optional(&mut *conn)
-                .await?
-                .ok_or_else(|| StoreError::Corrupt(format!("missing tree node ({l}, {i})")))?;
-            map.0.insert((l, i), unhex(&row.try_get::<String, _>(0)?)?);
+        for chunk in needed.chunks(256) {
+            let values: Vec<String> = (0..chunk.len()).map(|i| format!("(${}, ${})", 2 + 2 * i, 3 + 2 * i)).collect();
+            let sql = format!("SELECT level, idx, hash FROM ledger_nodes WHERE tenant_id = $1 AND (level, idx) IN (VALUES {})", values.join(", "));
+            let mut q = sqlx::query(&sql).bind(tenant);
+            for (l, i) in chunk {
+                q = q.bind(*l as i64).bind(*i as i64);
+            }
+            for r in q.fetch_all(&self.pool).await? {
+                let (l, i): (i64, i64) = (r.try_get(0)?, r.try_get(1)?);
+                map.0.insert((l as u32, i as u64), unhex(&r.try_get::<String, _>(2)?)?);
+            }
+        }
+        if let Some((l, i)) = needed.iter().find(|k| !map.0.contains_key(k)) {
+            return Err(StoreError::Corrupt(format!("missing tree node ({l}, {i})")));
         }
         Ok(map)
     }
