@@ -152,3 +152,22 @@ async fn officer_sees_only_their_scope() {
     assert!(c.find(Locator::Id("edit-person")).await.is_err());
     b.client.clone().close().await.ok();
 }
+
+/// A citizen opens the public verify page of a record entry (no login) and reads the verdict.
+#[tokio::test]
+#[ignore = "needs Debian chromium + chromium-driver; run by .ci/run"]
+async fn the_public_verify_page_works_in_the_browser() {
+    let app = spawn_app().await;
+    let b = browser().await;
+    let c = &b.client;
+    c.goto(&app.url("/public/verify/jianghan/0")).await.unwrap();
+    let verdict = c.wait().for_element(Locator::Id("verdict")).await.unwrap();
+    let ok = verdict.attr("data-verified").await.unwrap();
+    if ok.as_deref() != Some("true") {
+        screenshot(c, "the_public_verify_page_works_in_the_browser").await;
+    }
+    assert_eq!(ok.as_deref(), Some("true"));
+    assert!(verdict.text().await.unwrap().contains("验证通过"));
+    assert!(text(c, "#entry").await.contains("demo.load"));
+    b.client.clone().close().await.ok();
+}

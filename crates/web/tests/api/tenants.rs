@@ -262,3 +262,40 @@ async fn usernames_are_unique_across_tenants() {
     assert_eq!(app.ledger_len_of(&b.tenant).await, before);
     assert_eq!(app.store.account_by_username("officer").await.unwrap().unwrap().id, "a-officer");
 }
+
+/// The pages too: each tenant's administrator, browsing with a session cookie, sees none of the
+/// other tenant's names on any list page, and the other tenant's ids are 404 pages.
+#[tokio::test]
+async fn pages_never_show_another_tenants_rows() {
+    let app = spawn_app().await;
+    let b = tenant_b(&app).await;
+    let a = tenant_a(&app).await;
+    let page = |cookie: String, path: String| {
+        let app = &app;
+        async move {
+            let r = app.client.get(app.url(&path)).header("cookie", format!("cg_session={cookie}")).send().await.unwrap();
+            (r.status(), r.text().await.unwrap())
+        }
+    };
+    let a_cookie = app.browser_session("admin", chengguan_domain::demo::DEMO_PASSWORD).await;
+    let b_cookie = app.browser_session(B_ADMIN, B_PASSWORD).await;
+    let lists = ["/", "/org", "/people?limit=200", "/accounts", "/record?limit=200"];
+    for path in lists {
+        let (status, html) = page(b_cookie.clone(), path.into()).await;
+        assert_eq!(status, 200, "{path}");
+        for a_name in ["民族街道", "江汉区", "a-officer", "u-team-01"] {
+            assert!(!html.contains(a_name), "tenant B's {path} shows A's {a_name}");
+        }
+        let (status, html) = page(a_cookie.clone(), path.into()).await;
+        assert_eq!(status, 200, "{path}");
+        for b_name in ["积玉桥", "武昌测试员", "wc-officer", b.unit.as_str()] {
+            assert!(!html.contains(b_name), "tenant A's {path} shows B's {b_name}");
+        }
+    }
+    for (cookie, other) in [(b_cookie.clone(), &a), (a_cookie.clone(), &b)] {
+        for path in [format!("/org/{}", other.unit), format!("/people/{}", other.person), format!("/accounts/{}", other.account)] {
+            let (status, _) = page(cookie.clone(), path.clone()).await;
+            assert_eq!(status, 404, "{path}");
+        }
+    }
+}
