@@ -16,6 +16,7 @@ pub enum Table {
     Grants,
     Sessions,
     Evidence,
+    RuleOverrides,
 }
 
 impl Table {
@@ -29,6 +30,7 @@ impl Table {
             Table::Grants => "grants",
             Table::Sessions => "sessions",
             Table::Evidence => "evidence",
+            Table::RuleOverrides => "rule_overrides",
         }
     }
     /// Key columns (every table's key starts with the tenant, so tenants can be sharded).
@@ -39,7 +41,7 @@ impl Table {
             _ => &["tenant_id", "id"],
         }
     }
-    pub const ALL: [Table; 8] = [
+    pub const ALL: [Table; 9] = [
         Table::Tenants,
         Table::OrgUnits,
         Table::People,
@@ -48,6 +50,7 @@ impl Table {
         Table::Grants,
         Table::Sessions,
         Table::Evidence,
+        Table::RuleOverrides,
     ];
 }
 
@@ -118,11 +121,22 @@ pub struct Change {
     /// SHA-256 (hex) of files in the evidence store that this act attaches.
     #[serde(default)]
     pub files: Vec<String>,
+    /// Personal-data commitments whose openings this act erases (retention ended).
+    #[serde(default)]
+    pub erase: Vec<String>,
+}
+
+/// An entry's payload: the (sealed) after-images and the commitments it erases.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payload {
+    pub rows: Vec<Row>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub erased: Vec<String>,
 }
 
 impl Change {
     pub fn new(action: &str, subject: impl Into<String>) -> Self {
-        Change { action: action.to_owned(), subject: subject.into(), rows: Vec::new(), files: Vec::new() }
+        Change { action: action.to_owned(), subject: subject.into(), rows: Vec::new(), files: Vec::new(), erase: Vec::new() }
     }
     pub fn row(mut self, row: Row) -> Self {
         self.rows.push(row);

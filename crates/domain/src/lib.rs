@@ -16,12 +16,13 @@ pub mod mask;
 pub mod merkle;
 pub mod org;
 pub mod people;
+pub mod personal;
 pub mod power;
 pub mod profile;
 pub mod rules;
 pub mod staffing;
 
-pub use change::{Change, Replay, Row, Table, Value};
+pub use change::{Change, Payload, Replay, Row, Table, Value};
 
 /// A refusal by a domain rule: what was refused, in Chinese and English, and the rule's citation.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -1,5 +1,7 @@
 //! RFC 6962 / RFC 9162 Merkle tree: tree heads of any size, inclusion and consistency proofs,
-//! and their verification. Pure; the hash algorithm is a parameter so that a log may use SM3.
+//! and their verification. Pure; the hash algorithm is a parameter: [`Sha256Alg`] by default,
+//! [`Sm3Alg`] (GM/T 0004-2012) for deployments on the national algorithms. Both use RFC 6962's
+//! domain separation (0x00 before a leaf, 0x01 before two children).
 //!
 //! Trees are read through [`Nodes`], which answers the hash of any *perfect* subtree
 //! (2^level leaves starting at index·2^level). Every range the RFC's recursion visits is either
@@ -33,6 +35,20 @@ impl Algorithm for Sha256Alg {
     const NAME: &'static str = "sha256";
     fn hash(parts: &[&[u8]]) -> Hash {
         let mut h = Sha256::new();
+        for p in parts {
+            h.update(p);
+        }
+        h.finalize().into()
+    }
+}
+
+/// SM3 (GM/T 0004-2012, GB/T 32905-2016), 256-bit output, with the same domain separation.
+pub struct Sm3Alg;
+
+impl Algorithm for Sm3Alg {
+    const NAME: &'static str = "sm3";
+    fn hash(parts: &[&[u8]]) -> Hash {
+        let mut h = sm3::Sm3::new();
         for p in parts {
             h.update(p);
         }
@@ -287,114 +303,148 @@ impl Nodes for MemTree {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
-
-    type A = Sha256Alg;
-
-    fn tree(n: u64) -> MemTree {
-        let mut t = MemTree::new();
-        for i in 0..n {
-            t.push::<A>(A::leaf(&i.to_be_bytes()));
-        }
-        t
-    }
-
-    /// RFC 6962 2.1 directly, for comparison.
-    fn mth(leaves: &[Hash]) -> Hash {
-        match leaves.len() {
-            0 => A::empty(),
-            1 => leaves[0],
-            n => {
-                let k = split(n as u64) as usize;
-                A::node(&mth(&leaves[..k]), &mth(&leaves[k..]))
-            }
-        }
-    }
 
     #[test]
     fn empty_tree_hash_is_sha256_of_nothing() {
-        assert_eq!(hex::encode(root::<A, _>(&MemTree::new(), 0)), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assert_eq!(hex::encode(root::<Sha256Alg, _>(&MemTree::new(), 0)), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     }
 
+    /// GM/T 0004-2012 appendix A (= GB/T 32905-2016 appendix A): the two standard examples.
     #[test]
-    fn roots_match_the_rfc_definition() {
-        let t = tree(70);
-        let leaves: Vec<Hash> = (0..70u64).map(|i| A::leaf(&i.to_be_bytes())).collect();
-        for n in 0..=70 {
-            assert_eq!(root::<A, _>(&t, n), mth(&leaves[..n as usize]), "size {n}");
-        }
+    fn sm3_is_gm_t_0004() {
+        assert_eq!(hex::encode(Sm3Alg::hash(&[b"abc"])), "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0");
+        assert_eq!(hex::encode(Sm3Alg::hash(&[b"abcd".repeat(16).as_slice()])), "debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732");
+        // Parts are concatenated, whatever the split.
+        assert_eq!(Sm3Alg::hash(&[b"a", b"", b"bc"]), Sm3Alg::hash(&[b"abc"]));
+        // SM3 of the empty string, the empty tree's hash.
+        assert_eq!(hex::encode(root::<Sm3Alg, _>(&MemTree::new(), 0)), "1ab21d8355cfa17f8e61194831e81a8f22bec8c728fefb747ed035eb5082aa2b");
     }
 
+    /// RFC 6962 2.1's prefixes, spelled out with SM3 directly.
     #[test]
-    fn recorder_then_map_gives_the_same_proofs() {
-        let t = tree(45);
-        let rec = Recorder::default();
-        inclusion_proof::<A, _>(&rec, 17, 45).unwrap();
-        root::<A, _>(&rec, 45);
-        let map = NodeMap(rec.into_needed().into_iter().map(|(l, i)| ((l, i), t.perfect(l, i))).collect());
-        assert_eq!(inclusion_proof::<A, _>(&map, 17, 45).unwrap(), inclusion_proof::<A, _>(&t, 17, 45).unwrap());
-        assert_eq!(root::<A, _>(&map, 45), root::<A, _>(&t, 45));
+    fn sm3_leaf_and_node_use_rfc_6962_domain_separation() {
+        use sm3::{Digest as _, Sm3};
+        let sm3 = |b: &[u8]| -> Hash { Sm3::digest(b).into() };
+        assert_eq!(Sm3Alg::leaf(b"entry"), sm3(b"\x00entry"));
+        let (l, r) = ([1u8; 32], [2u8; 32]);
+        assert_eq!(Sm3Alg::node(&l, &r), sm3(&[&[1u8][..], &l, &r].concat()));
+        assert_ne!(Sm3Alg::leaf(b"entry"), Sha256Alg::leaf(b"entry"));
     }
 
-    #[test]
-    fn completed_subtrees_match_the_memory_tree() {
-        let mut t = MemTree::new();
-        for i in 0..64u64 {
-            let done = t.push::<A>(A::leaf(&i.to_be_bytes()));
-            let expect: Vec<(u32, u64)> = done.iter().skip(1).map(|(l, i, _)| (*l, *i)).collect();
-            assert_eq!(completed_by(i).collect::<Vec<_>>(), expect, "leaf {i}");
-        }
-    }
+    /// The same tests for every algorithm a log may use.
+    macro_rules! tree_tests {
+        ($module:ident, $alg:ty) => {
+            mod $module {
+                use super::super::*;
+                use proptest::prelude::*;
 
-    #[test]
-    fn out_of_range_requests_are_errors() {
-        let t = tree(5);
-        assert!(inclusion_proof::<A, _>(&t, 5, 5).is_err());
-        assert!(consistency_proof::<A, _>(&t, 0, 5).is_err());
-        assert!(consistency_proof::<A, _>(&t, 6, 5).is_err());
-    }
+                type A = $alg;
 
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(200))]
+                fn tree(n: u64) -> MemTree {
+                    let mut t = MemTree::new();
+                    for i in 0..n {
+                        t.push::<A>(A::leaf(&i.to_be_bytes()));
+                    }
+                    t
+                }
 
-        #[test]
-        fn every_inclusion_proof_verifies_and_every_bit_flip_fails(n in 1u64..300, seed in any::<u64>(), bit in 0usize..256) {
-            let t = tree(n);
-            let i = seed % n;
-            let r = root::<A, _>(&t, n);
-            let leaf = A::leaf(&i.to_be_bytes());
-            let proof = inclusion_proof::<A, _>(&t, i, n).unwrap();
-            prop_assert!(verify_inclusion::<A>(i, n, &leaf, &proof, &r));
-            let flip = |h: &Hash| { let mut h = *h; h[bit / 8] ^= 1 << (bit % 8); h };
-            prop_assert!(!verify_inclusion::<A>(i, n, &flip(&leaf), &proof, &r));
-            prop_assert!(!verify_inclusion::<A>(i, n, &leaf, &proof, &flip(&r)));
-            if !proof.is_empty() {
-                let j = seed as usize % proof.len();
-                let mut bad = proof.clone();
-                bad[j] = flip(&bad[j]);
-                prop_assert!(!verify_inclusion::<A>(i, n, &leaf, &bad, &r));
+                /// RFC 6962 2.1 directly, for comparison.
+                fn mth(leaves: &[Hash]) -> Hash {
+                    match leaves.len() {
+                        0 => A::empty(),
+                        1 => leaves[0],
+                        n => {
+                            let k = split(n as u64) as usize;
+                            A::node(&mth(&leaves[..k]), &mth(&leaves[k..]))
+                        }
+                    }
+                }
+
+                #[test]
+                fn roots_match_the_rfc_definition() {
+                    let t = tree(70);
+                    let leaves: Vec<Hash> = (0..70u64).map(|i| A::leaf(&i.to_be_bytes())).collect();
+                    for n in 0..=70 {
+                        assert_eq!(root::<A, _>(&t, n), mth(&leaves[..n as usize]), "size {n}");
+                    }
+                }
+
+                #[test]
+                fn recorder_then_map_gives_the_same_proofs() {
+                    let t = tree(45);
+                    let rec = Recorder::default();
+                    inclusion_proof::<A, _>(&rec, 17, 45).unwrap();
+                    root::<A, _>(&rec, 45);
+                    let map = NodeMap(rec.into_needed().into_iter().map(|(l, i)| ((l, i), t.perfect(l, i))).collect());
+                    assert_eq!(inclusion_proof::<A, _>(&map, 17, 45).unwrap(), inclusion_proof::<A, _>(&t, 17, 45).unwrap());
+                    assert_eq!(root::<A, _>(&map, 45), root::<A, _>(&t, 45));
+                }
+
+                #[test]
+                fn completed_subtrees_match_the_memory_tree() {
+                    let mut t = MemTree::new();
+                    for i in 0..64u64 {
+                        let done = t.push::<A>(A::leaf(&i.to_be_bytes()));
+                        let expect: Vec<(u32, u64)> = done.iter().skip(1).map(|(l, i, _)| (*l, *i)).collect();
+                        assert_eq!(completed_by(i).collect::<Vec<_>>(), expect, "leaf {i}");
+                    }
+                }
+
+                #[test]
+                fn out_of_range_requests_are_errors() {
+                    let t = tree(5);
+                    assert!(inclusion_proof::<A, _>(&t, 5, 5).is_err());
+                    assert!(consistency_proof::<A, _>(&t, 0, 5).is_err());
+                    assert!(consistency_proof::<A, _>(&t, 6, 5).is_err());
+                }
+
+                proptest! {
+                    #![proptest_config(ProptestConfig::with_cases(200))]
+
+                    #[test]
+                    fn every_inclusion_proof_verifies_and_every_bit_flip_fails(n in 1u64..300, seed in any::<u64>(), bit in 0usize..256) {
+                        let t = tree(n);
+                        let i = seed % n;
+                        let r = root::<A, _>(&t, n);
+                        let leaf = A::leaf(&i.to_be_bytes());
+                        let proof = inclusion_proof::<A, _>(&t, i, n).unwrap();
+                        prop_assert!(verify_inclusion::<A>(i, n, &leaf, &proof, &r));
+                        let flip = |h: &Hash| { let mut h = *h; h[bit / 8] ^= 1 << (bit % 8); h };
+                        prop_assert!(!verify_inclusion::<A>(i, n, &flip(&leaf), &proof, &r));
+                        prop_assert!(!verify_inclusion::<A>(i, n, &leaf, &proof, &flip(&r)));
+                        if !proof.is_empty() {
+                            let j = seed as usize % proof.len();
+                            let mut bad = proof.clone();
+                            bad[j] = flip(&bad[j]);
+                            prop_assert!(!verify_inclusion::<A>(i, n, &leaf, &bad, &r));
+                        }
+                        if n > 1 {
+                            prop_assert!(!verify_inclusion::<A>((i + 1) % n, n, &leaf, &proof, &r));
+                        }
+                    }
+
+                    #[test]
+                    fn every_consistency_proof_verifies_and_every_bit_flip_fails(n in 1u64..300, seed in any::<u64>(), bit in 0usize..256) {
+                        let t = tree(n);
+                        let m = 1 + seed % n;
+                        let (rm, rn) = (root::<A, _>(&t, m), root::<A, _>(&t, n));
+                        let proof = consistency_proof::<A, _>(&t, m, n).unwrap();
+                        prop_assert!(verify_consistency::<A>(m, n, &rm, &rn, &proof));
+                        let flip = |h: &Hash| { let mut h = *h; h[bit / 8] ^= 1 << (bit % 8); h };
+                        prop_assert!(!verify_consistency::<A>(m, n, &flip(&rm), &rn, &proof));
+                        prop_assert!(!verify_consistency::<A>(m, n, &rm, &flip(&rn), &proof));
+                        if !proof.is_empty() {
+                            let j = seed as usize % proof.len();
+                            let mut bad = proof.clone();
+                            bad[j] = flip(&bad[j]);
+                            prop_assert!(!verify_consistency::<A>(m, n, &rm, &rn, &bad));
+                        }
+                    }
+                }
             }
-            if n > 1 {
-                prop_assert!(!verify_inclusion::<A>((i + 1) % n, n, &leaf, &proof, &r));
-            }
-        }
-
-        #[test]
-        fn every_consistency_proof_verifies_and_every_bit_flip_fails(n in 1u64..300, seed in any::<u64>(), bit in 0usize..256) {
-            let t = tree(n);
-            let m = 1 + seed % n;
-            let (rm, rn) = (root::<A, _>(&t, m), root::<A, _>(&t, n));
-            let proof = consistency_proof::<A, _>(&t, m, n).unwrap();
-            prop_assert!(verify_consistency::<A>(m, n, &rm, &rn, &proof));
-            let flip = |h: &Hash| { let mut h = *h; h[bit / 8] ^= 1 << (bit % 8); h };
-            prop_assert!(!verify_consistency::<A>(m, n, &flip(&rm), &rn, &proof));
-            prop_assert!(!verify_consistency::<A>(m, n, &rm, &flip(&rn), &proof));
-            if !proof.is_empty() {
-                let j = seed as usize % proof.len();
-                let mut bad = proof.clone();
-                bad[j] = flip(&bad[j]);
-                prop_assert!(!verify_consistency::<A>(m, n, &rm, &rn, &bad));
-            }
-        }
+        };
     }
+
+    tree_tests!(sha256_tree, Sha256Alg);
+    tree_tests!(sm3_tree, Sm3Alg);
 }

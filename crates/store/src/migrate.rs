@@ -30,6 +30,18 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/20261122000003_evidence.sql"),
         postgres: include_str!("../migrations/postgres/20261122000003_evidence.sql"),
     },
+    Migration {
+        version: 20261122000004,
+        name: "rule_overrides",
+        sqlite: include_str!("../migrations/sqlite/20261122000004_rule_overrides.sql"),
+        postgres: include_str!("../migrations/postgres/20261122000004_rule_overrides.sql"),
+    },
+    Migration {
+        version: 20261122000005,
+        name: "ledger_personal",
+        sqlite: include_str!("../migrations/sqlite/20261122000005_ledger_personal.sql"),
+        postgres: include_str!("../migrations/postgres/20261122000005_ledger_personal.sql"),
+    },
 ];
 
 impl Store {

@@ -37,6 +37,20 @@ pub struct Session {
     pub revoked_at: Option<String>,
 }
 
+/// A tenant's override of a rule file: `id` is `procedure` (an overlay of the procedural rule
+/// profile) or `local_days` (local rest and working days); `text` is the TOML as given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleOverride {
+    pub tenant_id: String,
+    pub id: String,
+    pub text: String,
+    /// The tenant's legal source for the override as a whole.
+    pub citation: String,
+    pub updated_by: String,
+    pub updated_at: String,
+    pub active: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LedgerRow {
     pub seq: i64,
@@ -163,7 +177,37 @@ fn account(r: &AnyRow) -> Result<Account> {
     })
 }
 
+fn rule_override(r: &AnyRow) -> Result<RuleOverride> {
+    Ok(RuleOverride {
+        tenant_id: s(r, "tenant_id")?,
+        id: s(r, "id")?,
+        text: s(r, "text")?,
+        citation: s(r, "citation")?,
+        updated_by: s(r, "updated_by")?,
+        updated_at: s(r, "updated_at")?,
+        active: b(r, "active")?,
+    })
+}
+
 impl Store {
+    /// Every rule override of a tenant, active or reset, by id.
+    pub async fn rule_overrides(&self, tenant: &str) -> Result<Vec<RuleOverride>> {
+        let rows = sqlx::query("SELECT * FROM rule_overrides WHERE tenant_id = $1 ORDER BY id")
+            .bind(tenant)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(rule_override).collect()
+    }
+
+    pub async fn rule_override(&self, tenant: &str, id: &str) -> Result<Option<RuleOverride>> {
+        let row = sqlx::query("SELECT * FROM rule_overrides WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(rule_override).transpose()
+    }
+
     pub async fn tenants(&self) -> Result<Vec<Tenant>> {
         let rows = sqlx::query("SELECT id, code, name FROM tenants ORDER BY code").fetch_all(&self.pool).await?;
         rows.iter().map(|r| Ok(Tenant { id: s(r, "id")?, code: s(r, "code")?, name: s(r, "name")? })).collect()
@@ -310,6 +354,17 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// Personal-data commitments still kept for a row (what an erasure must name).
+    pub async fn personal_commitments(&self, tenant: &str, table: Table, row_key: &str) -> Result<Vec<String>> {
+        let rows = sqlx::query("SELECT commitment FROM ledger_personal WHERE tenant_id = $1 AND table_name = $2 AND row_key = $3 ORDER BY commitment")
+            .bind(tenant)
+            .bind(table.name())
+            .bind(row_key)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| s(r, "commitment")).collect()
     }
 
     pub async fn ledger_size(&self, tenant: &str) -> Result<i64> {

@@ -79,6 +79,16 @@ pub fn columns(t: Table) -> &'static [(&'static str, Ty)] {
             ("uploaded_at", Text),
             ("description", Text),
         ],
+        // A tenant's override of a rule file (`procedure` or `local_days`): the TOML and its citation.
+        Table::RuleOverrides => &[
+            ("tenant_id", Text),
+            ("id", Text),
+            ("text", Text),
+            ("citation", Text),
+            ("updated_by", Text),
+            ("updated_at", Text),
+            ("active", Int),
+        ],
     }
 }
 

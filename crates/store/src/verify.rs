@@ -5,7 +5,8 @@
 
 use crate::{Result, Store};
 use chengguan_domain::merkle::{self, MemTree, Nodes, Sha256Alg};
-use chengguan_domain::{checkpoint, ledger, Replay, Row, Table};
+use chengguan_domain::{checkpoint, ledger, personal, Payload, Replay, Table, Value};
+use std::collections::{HashMap, HashSet};
 use sqlx::Row as _;
 
 /// What was checked.
@@ -49,6 +50,19 @@ impl Store {
         let count: i64 = sqlx::query("SELECT COUNT(*) FROM ledger WHERE tenant_id = $1").bind(tenant).fetch_one(&self.pool).await?.try_get(0)?;
         let mut tree = MemTree::new();
         let mut replay = Replay::default();
+        // Openings of personal-data commitments, and what the log says was erased.
+        let mut openings: HashMap<String, ([u8; 16], Value)> = HashMap::new();
+        for r in sqlx::query("SELECT commitment, salt, value FROM ledger_personal WHERE tenant_id = $1").bind(tenant).fetch_all(&self.pool).await? {
+            let salt: Option<[u8; 16]> = hex::decode(r.try_get::<String, _>(1)?).ok().and_then(|v| v.try_into().ok());
+            let value: Option<Value> = serde_json::from_str(&r.try_get::<String, _>(2)?).ok();
+            let c: String = r.try_get(0)?;
+            match (salt, value) {
+                (Some(s), Some(v)) => openings.insert(c, (s, v)),
+                _ => return broken(None, format!("personal data {c}: malformed opening")),
+            };
+        }
+        let mut missing: Vec<(i64, String)> = Vec::new();
+        let mut erased: HashSet<String> = HashSet::new();
         let mut next = 0i64;
         while next < size {
             let page = self.ledger_range(tenant, next, next + PAGE).await?;
@@ -77,9 +91,28 @@ impl Store {
                         return broken(Some(e.seq), format!("attached file {f} is missing or altered"));
                     }
                 }
-                let rows: Vec<Row> = match serde_json::from_str(&e.payload) {
-                    Ok(r) => r,
+                let payload: Payload = match serde_json::from_str(&e.payload) {
+                    Ok(p) => p,
                     Err(err) => return broken(Some(e.seq), format!("payload is not a list of rows: {err}")),
+                };
+                for c in &payload.erased {
+                    if openings.contains_key(c) {
+                        return broken(Some(e.seq), format!("personal data {c} is recorded as erased but is still kept"));
+                    }
+                    erased.insert(c.clone());
+                }
+                for r in &payload.rows {
+                    for v in r.values.values() {
+                        if let Some(c) = personal::sealed_commitment(v) {
+                            if !openings.contains_key(c) {
+                                missing.push((e.seq, c.to_owned()));
+                            }
+                        }
+                    }
+                }
+                let rows = match personal::open(payload.rows, |c| openings.get(c).cloned()) {
+                    Ok(r) => r,
+                    Err(m) => return broken(Some(e.seq), m),
                 };
                 if let Some(r) = rows.iter().find(|r| r.text(if r.table == Table::Tenants { "id" } else { "tenant_id" }) != Some(tenant)) {
                     return broken(Some(e.seq), format!("payload writes a {} row of another tenant", r.table.name()));
@@ -90,6 +123,9 @@ impl Store {
             if page.is_empty() {
                 return broken(Some(next), "entry is missing".into());
             }
+        }
+        if let Some((seq, c)) = missing.iter().find(|(_, c)| !erased.contains(c)) {
+            return broken(Some(*seq), format!("personal data {c} is missing but no entry erased it (deleted outside the record)"));
         }
         if count != size {
             return broken(None, format!("the log holds {count} entries but its head says {size} (entries inserted or deleted)"));

@@ -8,7 +8,7 @@
 use crate::{conflict, schema, tree, Backend, Committed, Result, StoreError};
 use chengguan_domain::ledger::{payload_hash, Entry};
 use chengguan_domain::merkle::{self, Algorithm, Hash, Sha256Alg};
-use chengguan_domain::Change;
+use chengguan_domain::{personal, Change, Payload};
 use sqlx::{AnyPool, Row as _};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -96,6 +96,9 @@ async fn run_once(pool: &AnyPool, backend: Backend, batch: &[Request], savepoint
     let mut cache: HashMap<(String, u32, u64), Hash> = HashMap::new();
     let mut nodes: Vec<(String, u32, u64, Hash)> = Vec::new();
     let mut entries: Vec<PendingEntry> = Vec::new();
+    // Personal data: openings kept beside the log, and openings erased by acts of this batch.
+    let mut openings: Vec<(String, personal::Opening)> = Vec::new();
+    let mut erased: Vec<(String, String)> = Vec::new();
     for req in batch {
         if req.reply.is_closed() {
             // The caller gave up before its turn: it was never told anything, so skip it.
@@ -142,7 +145,11 @@ async fn run_once(pool: &AnyPool, backend: Backend, batch: &[Request], savepoint
         }
 
         let seq = heads[tenant].1;
-        let payload = serde_json::to_string(&req.change.rows).expect("rows serialise");
+        // The payload holds commitments, not personal values (个人信息保护法 art. 47).
+        let (sealed, opened) = personal::seal(&req.change.rows, rand::random);
+        let payload = serde_json::to_string(&Payload { rows: sealed, erased: req.change.erase.clone() }).expect("payload serialises");
+        openings.extend(opened.into_iter().map(|o| (tenant.to_owned(), o)));
+        erased.extend(req.change.erase.iter().map(|c| (tenant.to_owned(), c.clone())));
         let entry = Entry {
             seq: seq as u64,
             time_ms: chrono::Utc::now().timestamp_millis(),
@@ -218,6 +225,25 @@ async fn run_once(pool: &AnyPool, backend: Backend, batch: &[Request], savepoint
             q = q.bind(t.as_str()).bind(*l as i64).bind(*i as i64).bind(hex::encode(h));
         }
         q.execute(&mut *tx).await?;
+    }
+    for chunk in openings.chunks(NODES_PER_INSERT) {
+        let values: Vec<String> = (0..chunk.len()).map(|i| format!("({})", (1..=6).map(|k| format!("${}", i * 6 + k)).collect::<Vec<_>>().join(", "))).collect();
+        let sql = format!("INSERT INTO ledger_personal (tenant_id, commitment, salt, value, table_name, row_key) VALUES {}", values.join(", "));
+        let mut q = sqlx::query(&sql);
+        for (t, o) in chunk {
+            q = q
+                .bind(t.as_str())
+                .bind(o.commitment.as_str())
+                .bind(hex::encode(o.salt))
+                .bind(serde_json::to_string(&o.value).expect("value serialises"))
+                .bind(o.table.name())
+                .bind(o.row_key.as_str());
+        }
+        q.execute(&mut *tx).await?;
+    }
+    // The one deletion the platform makes: personal data whose retention ended, by a recorded act.
+    for (t, c) in &erased {
+        sqlx::query("DELETE FROM ledger_personal WHERE tenant_id = $1 AND commitment = $2").bind(t.as_str()).bind(c.as_str()).execute(&mut *tx).await?;
     }
     for (tenant, (start, next)) in &heads {
         if next > start {

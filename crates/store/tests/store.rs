@@ -39,8 +39,8 @@ async fn commit_writes_rows_and_one_ledger_entry_together() {
     assert_eq!(entries.len(), 2);
     assert_eq!(entries[0].action, "org_unit.create");
     // The payload holds the after-image, so the record alone can rebuild the row.
-    let rows: Vec<Row> = serde_json::from_str(&entries[0].payload).unwrap();
-    assert_eq!(rows, vec![u.to_row()]);
+    let payload: chengguan_domain::Payload = serde_json::from_str(&entries[0].payload).unwrap();
+    assert_eq!(payload.rows, vec![u.to_row()]);
     assert_eq!(s.table_rows("t1", Table::OrgUnits).await.unwrap(), vec![u.to_row()]);
 }
 

@@ -129,7 +129,7 @@ async fn tampering_with_the_log_itself_is_named() {
     // Reordering two entries (their contents swap places).
     let b = broken_after("UPDATE ledger SET seq = 100 WHERE seq = 1; UPDATE ledger SET seq = 1 WHERE seq = 2; UPDATE ledger SET seq = 2 WHERE seq = 100").await;
     assert!(b.seq == Some(1) && b.what.contains("leaf"), "{b}");
-    let b = broken_after("UPDATE ledger SET payload = REPLACE(payload, '张三', '李四') WHERE seq = 2").await;
+    let b = broken_after("UPDATE ledger SET payload = REPLACE(payload, 'civil_servant', 'auxiliary') WHERE seq = 2").await;
     assert!(b.seq == Some(2) && b.what.contains("payload"), "{b}");
     let b = broken_after("UPDATE ledger SET actor = 'someone-else' WHERE seq = 3").await;
     assert!(b.seq == Some(3), "{b}");
@@ -177,4 +177,72 @@ async fn an_altered_evidence_file_is_named() {
     std::fs::write(&p, bytes).unwrap();
     let b = s.verify_tenant("t1", Some(&signer().vkey()), Some(&ev)).await.unwrap().unwrap_err();
     assert!(b.what.contains(&stored.sha256) && b.what.contains("altered"), "{b}");
+}
+
+#[tokio::test]
+async fn a_rule_override_is_read_back_replayed_and_an_edit_of_it_is_named() {
+    let (s, url) = city().await;
+    let row = |text: &str, active: bool| {
+        Row::new(Table::RuleOverrides)
+            .set("tenant_id", "t1")
+            .set("id", "procedure")
+            .set("text", text)
+            .set("citation", "某省行政处罚程序规定第1条（示例）")
+            .set("updated_by", "a1")
+            .set("updated_at", "2026-11-22T00:00:00Z")
+            .set("active", active)
+    };
+    s.commit("t1", "a1", &Change::new("rules.override.set", "rule_override/procedure").row(row("[profile]\n", true))).await.unwrap();
+    s.commit("t1", "a1", &Change::new("rules.override.reset", "rule_override/procedure").row(row("[profile]\n", false))).await.unwrap();
+    let o = s.rule_override("t1", "procedure").await.unwrap().unwrap();
+    assert_eq!((o.text.as_str(), o.active, o.updated_by.as_str()), ("[profile]\n", false, "a1"));
+    assert_eq!(s.rule_overrides("t1").await.unwrap(), vec![o]);
+    assert!(s.rule_overrides("t2").await.unwrap().is_empty());
+    assert!(s.verify_tenant("t1", Some(&signer().vkey()), None).await.unwrap().is_ok());
+    tamper(&url, "UPDATE rule_overrides SET active = 1 WHERE id = 'procedure'").await;
+    let b = s.verify_tenant("t1", Some(&signer().vkey()), None).await.unwrap().unwrap_err();
+    assert!(b.what.starts_with("rule_overrides") && b.what.contains("column active"), "{b}");
+}
+
+#[tokio::test]
+async fn personal_data_is_committed_and_can_be_erased_while_the_log_still_verifies() {
+    let (s, url) = city().await;
+    let vkey = signer().vkey();
+    // The person's name and phone are not in any payload, only their commitments.
+    let entries = s.ledger_range("t1", 0, 100).await.unwrap();
+    assert!(entries.iter().all(|e| !e.payload.contains("张三") && !e.payload.contains("13800000000")));
+    let commitments = s.personal_commitments("t1", Table::People, "t1/p1").await.unwrap();
+    assert_eq!(commitments.len(), 2, "name and phone (the ID number is null)");
+
+    // Retention ended: one act masks the row and erases the openings; the log still verifies.
+    let erased_row = Row::new(Table::People)
+        .set("tenant_id", "t1")
+        .set("id", "p1")
+        .set("org_unit_id", "u1")
+        .set("name", "已删除")
+        .set("gender", "male")
+        .set("id_number", Option::<String>::None)
+        .set("phone", Option::<String>::None)
+        .set("staffing", "civil_servant")
+        .set("posts", "case_legal")
+        .set("frontline", true)
+        .set("status", "inactive")
+        .set("joined_on", "2020-01-01");
+    let mut change = Change::new("person.erase_personal_data", "person/p1").row(erased_row);
+    change.erase = commitments.clone();
+    s.commit("t1", "a1", &change).await.unwrap();
+    let kept = s.personal_commitments("t1", Table::People, "t1/p1").await.unwrap();
+    assert!(kept.iter().all(|c| !commitments.contains(c)), "the old openings are gone");
+    assert!(s.verify_tenant("t1", Some(&vkey), None).await.unwrap().is_ok(), "the log still verifies after erasure");
+
+    // Tampering with an opening, or deleting one outside an erasure, is named.
+    let (s2, url2) = city().await;
+    tamper(&url2, "UPDATE ledger_personal SET value = '\"李四\"' WHERE row_key = 't1/p1' AND value = '\"张三\"'").await;
+    let b = s2.verify_tenant("t1", Some(&vkey), None).await.unwrap().unwrap_err();
+    assert!(b.what.contains("altered"), "{b}");
+    let (s3, url3) = city().await;
+    tamper(&url3, "DELETE FROM ledger_personal WHERE row_key = 't1/p1' AND value = '\"13800000000\"'").await;
+    let b = s3.verify_tenant("t1", Some(&vkey), None).await.unwrap().unwrap_err();
+    assert!(b.what.contains("deleted outside the record"), "{b}");
+    let _ = url;
 }

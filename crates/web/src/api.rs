@@ -30,7 +30,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/people", get(list_people).post(create_person))
         .route("/api/v1/people/{id}", get(get_person).patch(patch_person))
         .route("/api/v1/people/{id}/deactivate", post(deactivate_person))
+        .route("/api/v1/people/{id}/erase-personal-data", post(erase_personal_data))
         .route("/api/v1/people/{id}/certificates", post(add_certificate))
+        .route("/api/v1/people/{id}/certificates/{cid}/revoke", post(revoke_certificate))
         .route("/api/v1/accounts", get(list_accounts).post(create_account))
         .route("/api/v1/accounts/{id}", get(get_account))
         .route("/api/v1/accounts/{id}/grants", put(put_grants))
@@ -55,11 +57,12 @@ pub(crate) async fn method_not_allowed() -> AppError {
     info(title = "Chengguan API", description = "城管执法平台 API. Errors are `{\"error\":{\"code\",\"message\",\"rule\"}}` with a 4xx status.", version = "1"),
     paths(
         healthz, readyz, token, logout, me, password, list_units, create_unit, get_unit, patch_unit, unit_staffing,
-        list_people, create_person, get_person, patch_person, deactivate_person, add_certificate,
+        list_people, create_person, get_person, patch_person, deactivate_person, erase_personal_data, add_certificate, revoke_certificate,
         list_accounts, create_account, get_account, put_grants, deactivate_account, activate_account, record, profile,
         crate::record::public_key, crate::record::latest_checkpoint, crate::record::make_checkpoint, crate::record::checkpoint_at,
         crate::record::entry, crate::record::inclusion, crate::record::consistency, crate::record::upload, crate::record::download,
-        crate::calendar::calendar_year, crate::calendar::procedure_rules, crate::calendar::compute_deadline
+        crate::calendar::calendar_year, crate::calendar::procedure_rules, crate::calendar::compute_deadline,
+        crate::overrides::list, crate::overrides::set, crate::overrides::reset
     ),
     components(schemas(ErrorBody, Page<PersonView>)),
     modifiers(&BearerAuth)
@@ -257,6 +260,22 @@ async fn patch_person(ctx: Ctx, Path(id): Path<String>, Json(p): Json<PersonPatc
     responses((status = 200, body = PersonView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn deactivate_person(ctx: Ctx, Path(id): Path<String>) -> ApiResult<axum::Json<PersonView>> {
     let p = svc::deactivate_person(&ctx, &id).await?;
+    Ok(axum::Json(person_view(&ctx, &p, &[], false)))
+}
+
+/// Revoke a certificate: it stays on record, inactive.
+#[utoipa::path(post, path = "/api/v1/people/{id}/certificates/{cid}/revoke", params(("id" = String, Path), ("cid" = String, Path)),
+    responses((status = 200, body = CertificateView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn revoke_certificate(ctx: Ctx, Path((id, cid)): Path<(String, String)>) -> ApiResult<axum::Json<CertificateView>> {
+    Ok(axum::Json((&svc::revoke_certificate(&ctx, &id, &cid).await?).into()))
+}
+
+/// Erase a deactivated person's personal data (name, ID and phone) and its openings in the
+/// full-process record, by one recorded act (个人信息保护法 art. 47).
+#[utoipa::path(post, path = "/api/v1/people/{id}/erase-personal-data", params(("id" = String, Path)),
+    responses((status = 200, body = PersonView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn erase_personal_data(ctx: Ctx, Path(id): Path<String>) -> ApiResult<axum::Json<PersonView>> {
+    let p = svc::erase_personal_data(&ctx, &id).await?;
     Ok(axum::Json(person_view(&ctx, &p, &[], false)))
 }
 

@@ -4,15 +4,17 @@
 //! writes. The rules and the arithmetic are the domain's (`calendar`, `profile`, `deadline`);
 //! handlers only parse, call and render.
 //!
-//! The national calendar and profile are used for every tenant (`Inner::calendar`,
-//! `Inner::procedure`); tenant overlays and local days are not wired in yet.
+//! Every endpoint and page uses the caller's tenant's effective profile and calendar: the national
+//! ones plus the tenant's active overrides (`overrides::effective`), and says which values the
+//! tenant overrode and under which citation.
 
 use crate::auth::Ctx;
 use crate::error::{ApiResult, AppError, ErrorBody};
 use crate::extract::Json;
 use crate::i18n::Lang;
 use crate::ui::{nav, page, Nav, UiCtx, UiErr, UiResult};
-use crate::{AppState, Inner};
+use crate::overrides::{effective, Effective};
+use crate::AppState;
 use askama::Template;
 use axum::extract::Path;
 use axum::http::StatusCode;
@@ -122,6 +124,8 @@ pub struct CalendarYear {
     pub rest_days: usize,
     /// The years the calendar covers.
     pub covered_years: Vec<i32>,
+    /// The tenant's citation for its local days, when it has any (see `/api/v1/rules/overrides`).
+    pub local_days_citation: Option<String>,
 }
 
 /// The days of a covered year with what each is (NotCovered for any other year).
@@ -160,6 +164,7 @@ fn calendar_view(cal: &Calendar, year: i32) -> Result<CalendarYear, chengguan_do
             })
             .collect(),
         covered_years: cal.years().collect(),
+        local_days_citation: None,
     })
 }
 
@@ -171,8 +176,11 @@ fn calendar_view(cal: &Calendar, year: i32) -> Result<CalendarYear, chengguan_do
     security(("bearer" = [])))]
 async fn calendar_year(ctx: Ctx, Path(year): Path<String>) -> ApiResult<axum::Json<CalendarYear>> {
     let year = parse_year(&year)?;
-    let cal = &ctx.state.calendar;
-    calendar_view(cal, year).map(axum::Json).map_err(|e| not_covered(cal, e.year, StatusCode::NOT_FOUND))
+    let eff = effective(&ctx.state, &ctx.tenant_id).await?;
+    let cal = &*eff.calendar;
+    let mut view = calendar_view(cal, year).map_err(|e| not_covered(cal, e.year, StatusCode::NOT_FOUND))?;
+    view.local_days_citation = eff.local_days_override.as_ref().map(|o| o.citation.clone());
+    Ok(axum::Json(view))
 }
 
 // ------------------------------------------------------------------ procedure profile (API)
@@ -208,6 +216,11 @@ pub struct ProcedureRuleView {
     pub note: Option<String>,
     /// The profile layer that set the value (`national`, or a tenant overlay).
     pub origin: String,
+    /// True when the caller's tenant overrode the national value.
+    pub overridden: bool,
+    /// The tenant's legal source for its override (the value's own citation is `citation`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub override_citation: Option<String>,
     /// For an extension: the period it extends, how often, by whose approval.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extends: Option<String>,
@@ -225,8 +238,10 @@ pub struct ProcedureRuleView {
 #[derive(Serialize, ToSchema)]
 pub struct ProcedureProfileView {
     pub title: String,
-    /// The layers merged, national first.
+    /// The layers merged, national first (then the tenant's overlay, if any).
     pub layers: Vec<String>,
+    /// The tenant's legal source for its overlay, when it has one.
+    pub override_citation: Option<String>,
     pub rules: Vec<ProcedureRuleView>,
 }
 
@@ -259,6 +274,8 @@ impl From<&Rule> for ProcedureRuleView {
             refs: r.refs.iter().map(|x| LawRefView { law: x.law.clone(), article: x.article, quote: x.quote.clone() }).collect(),
             note: r.note.clone(),
             origin: r.origin.clone(),
+            overridden: r.origin != "national",
+            override_citation: None,
             extends: None,
             max_times: None,
             approval: None,
@@ -281,13 +298,28 @@ impl From<&Rule> for ProcedureRuleView {
     }
 }
 
-/// The active procedural rule profile: every period, threshold and rate of the penalty and
-/// enforcement procedure with its unit and citation, and the extensions and pauses it grants.
+/// The caller's tenant's procedural rule profile (national, with the tenant's overlay): every
+/// period, threshold and rate of the penalty and enforcement procedure with its unit and
+/// citation, the extensions and pauses it grants, and which values the tenant overrode.
 #[utoipa::path(get, path = "/api/v1/rules/procedure",
-    responses((status = 200, body = ProcedureProfileView), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
-async fn procedure_rules(ctx: Ctx) -> axum::Json<ProcedureProfileView> {
-    let p: &ProcedureProfile = &ctx.state.procedure;
-    axum::Json(ProcedureProfileView { title: p.title.clone(), layers: p.layers.clone(), rules: p.rules().map(Into::into).collect() })
+    responses((status = 200, body = ProcedureProfileView), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn procedure_rules(ctx: Ctx) -> ApiResult<axum::Json<ProcedureProfileView>> {
+    let eff = effective(&ctx.state, &ctx.tenant_id).await?;
+    let p: &ProcedureProfile = &eff.procedure;
+    let rules = p
+        .rules()
+        .map(|r| {
+            let mut v = ProcedureRuleView::from(r);
+            v.override_citation = eff.override_citation(&r.origin).map(str::to_owned);
+            v
+        })
+        .collect();
+    Ok(axum::Json(ProcedureProfileView {
+        title: p.title.clone(),
+        layers: p.layers.clone(),
+        override_citation: eff.procedure_override.as_ref().map(|o| o.citation.clone()),
+        rules,
+    }))
 }
 
 // ------------------------------------------------------------------ deadlines (API)
@@ -316,6 +348,11 @@ pub struct DeadlineView {
     /// The rule's citation, marked `（未核实 unverified）` when unverified.
     pub citation: String,
     pub verified: bool,
+    /// The profile layer that set the period (`national`, or the tenant's overlay).
+    pub origin: String,
+    /// The tenant's legal source for its override, when the period is the tenant's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub override_citation: Option<String>,
     /// `after` or `before`.
     pub direction: String,
     /// The start event in Asia/Shanghai time.
@@ -382,15 +419,15 @@ fn deadline_error(e: deadline::DeadlineError) -> AppError {
     AppError::from(Refusal::from(e))
 }
 
-/// Compute a deadline under the active profile and calendar (shared by the API and the rules page).
+/// Compute a deadline under the tenant's profile and calendar (shared by the API and the rules page).
 pub(crate) fn deadline_for(
-    state: &Inner,
+    eff: &Effective<'_>,
     rule: &str,
     start: NaiveDateTime,
     direction: Direction,
     office_hours: Option<&str>,
 ) -> ApiResult<DeadlineView> {
-    let rule = state.procedure.get(rule.trim()).map_err(|e| AppError::from(Refusal::from(e)))?;
+    let rule = eff.procedure.get(rule.trim()).map_err(|e| AppError::from(Refusal::from(e)))?;
     let office = match office_hours.map(str::trim).filter(|s| !s.is_empty()) {
         Some(spec) if counts_working_time(rule) => Some(OfficeHours::parse(spec).map_err(deadline_error)?),
         Some(_) => {
@@ -404,8 +441,8 @@ pub(crate) fn deadline_for(
         None => None,
     };
     let d: Deadline = match direction {
-        Direction::After => deadline::deadline(&state.calendar, office.as_ref(), rule, start),
-        Direction::Before => deadline::latest_before(&state.calendar, rule, start.date()),
+        Direction::After => deadline::deadline(&eff.calendar, office.as_ref(), rule, start),
+        Direction::Before => deadline::latest_before(&eff.calendar, rule, start.date()),
     }
     .map_err(deadline_error)?;
     let (due, end_of_day) = match d.due {
@@ -418,6 +455,8 @@ pub(crate) fn deadline_for(
         unit: d.period.unit.as_str().to_owned(),
         citation: d.citation.clone(),
         verified: d.verified,
+        origin: rule.origin.clone(),
+        override_citation: eff.override_citation(&rule.origin).map(str::to_owned),
         direction: direction.code().to_owned(),
         start: local_rfc3339(d.start),
         due,
@@ -426,8 +465,8 @@ pub(crate) fn deadline_for(
         due_en: d.due.en(),
         explanation_zh: d.explanation_zh,
         explanation_en: d.explanation_en,
-        extensions: state.procedure.extensions_of(&rule.key).iter().map(|r| r.key.clone()).collect(),
-        pauses: state.procedure.pauses_of(&rule.key).iter().map(|r| r.key.clone()).collect(),
+        extensions: eff.procedure.extensions_of(&rule.key).iter().map(|r| r.key.clone()).collect(),
+        pauses: eff.procedure.pauses_of(&rule.key).iter().map(|r| r.key.clone()).collect(),
     })
 }
 
@@ -436,12 +475,13 @@ pub(crate) fn deadline_for(
 /// the State Council notices, a period ending on a rest day moved to the next working day).
 /// Computes only; nothing is recorded.
 #[utoipa::path(post, path = "/api/v1/deadlines", request_body = DeadlineRequest,
-    responses((status = 200, body = DeadlineView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
+    responses((status = 200, body = DeadlineView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
 async fn compute_deadline(ctx: Ctx, Json(r): Json<DeadlineRequest>) -> ApiResult<axum::Json<DeadlineView>> {
     let direction = Direction::parse(r.direction.as_deref())?;
     let start = parse_start(&r.start)?;
-    deadline_for(&ctx.state, &r.rule, start, direction, r.office_hours.as_deref()).map(axum::Json)
+    let eff = effective(&ctx.state, &ctx.tenant_id).await?;
+    deadline_for(&eff, &r.rule, start, direction, r.office_hours.as_deref()).map(axum::Json)
 }
 
 // ------------------------------------------------------------------ calendar page
@@ -501,7 +541,8 @@ fn kind_label(k: DayKind, l: Lang) -> &'static str {
 
 async fn calendar_page(UiCtx(ctx): UiCtx, l: Lang, Path(year): Path<String>) -> UiResult {
     let year = parse_year(&year).map_err(UiErr)?;
-    let cal = &ctx.state.calendar;
+    let eff = effective(&ctx.state, &ctx.tenant_id).await.map_err(UiErr)?;
+    let cal = &*eff.calendar;
     let weekdays = match l {
         Lang::Zh => vec!["一", "二", "三", "四", "五", "六", "日"],
         Lang::En => vec!["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
@@ -620,6 +661,10 @@ pub struct ProcedureRow {
     pub citation: String,
     pub verified: bool,
     pub note: String,
+    /// The tenant overrode the national value: its overlay's name and its legal source.
+    pub overridden: bool,
+    pub origin: String,
+    pub override_citation: String,
 }
 
 pub struct DeadlineResult {
@@ -636,6 +681,9 @@ pub struct DeadlineResult {
 pub struct ProcedureSection {
     pub title: String,
     pub layers: String,
+    /// The tenant's legal source for its procedure overlay, and for its local days.
+    pub override_citation: Option<String>,
+    pub local_days_citation: Option<String>,
     pub rows: Vec<ProcedureRow>,
     /// (key, label) of every period.
     pub periods: Vec<(String, String)>,
@@ -683,6 +731,9 @@ fn row(r: &Rule, l: Lang) -> ProcedureRow {
         citation: r.citation.clone(),
         verified: r.verified,
         note: r.note.clone().unwrap_or_default(),
+        overridden: r.origin != "national",
+        origin: r.origin.clone(),
+        override_citation: String::new(),
     }
 }
 
@@ -702,8 +753,8 @@ fn form_start(f: &DeadlineForm) -> ApiResult<NaiveDateTime> {
 }
 
 /// The procedural profile as rows, and the deadline form's result when it was submitted.
-pub(crate) fn procedure_section(state: &Inner, l: Lang, f: DeadlineForm) -> ProcedureSection {
-    let p = &state.procedure;
+pub(crate) fn procedure_section(eff: &Effective<'_>, l: Lang, f: DeadlineForm) -> ProcedureSection {
+    let p: &ProcedureProfile = &eff.procedure;
     let periods = p
         .rules()
         .filter(|r| is_period_rule(r))
@@ -719,7 +770,16 @@ pub(crate) fn procedure_section(state: &Inner, l: Lang, f: DeadlineForm) -> Proc
     let mut s = ProcedureSection {
         title: p.title.clone(),
         layers: p.layers.join(" + "),
-        rows: p.rules().map(|r| row(r, l)).collect(),
+        override_citation: eff.procedure_override.as_ref().map(|o| o.citation.clone()),
+        local_days_citation: eff.local_days_override.as_ref().map(|o| o.citation.clone()),
+        rows: p
+            .rules()
+            .map(|r| {
+                let mut row = row(r, l);
+                row.override_citation = eff.override_citation(&r.origin).unwrap_or_default().to_owned();
+                row
+            })
+            .collect(),
         periods,
         needs_office_hours: p.rules().any(counts_working_time),
         f_rule: f.rule.clone().unwrap_or_default(),
@@ -742,7 +802,7 @@ pub(crate) fn procedure_section(state: &Inner, l: Lang, f: DeadlineForm) -> Proc
         }
         let direction = Direction::parse(f.direction.as_deref())?;
         let start = form_start(&f)?;
-        deadline_for(state, f.rule.as_deref().unwrap_or(""), start, direction, f.office_hours.as_deref())
+        deadline_for(eff, f.rule.as_deref().unwrap_or(""), start, direction, f.office_hours.as_deref())
     })();
     match computed {
         Ok(d) => {

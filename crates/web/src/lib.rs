@@ -10,6 +10,7 @@ pub mod extract;
 pub mod i18n;
 pub mod record;
 pub mod limiter;
+pub mod overrides;
 pub mod services;
 pub mod ui;
 
@@ -41,10 +42,11 @@ pub struct Inner {
     pub signer: chengguan_domain::checkpoint::Signer,
     /// Uploaded evidence files, by content hash.
     pub evidence: chengguan_store::evidence::EvidenceStore,
-    /// The procedural rule profile (periods, thresholds, with citations): the national default
-    /// for every tenant until tenant overlays are wired in.
+    /// The national procedural rule profile (periods, thresholds, with citations); a tenant's
+    /// effective profile adds its active overlay (`overrides::effective`).
     pub procedure: chengguan_domain::profile::ProcedureProfile,
-    /// The working-day calendar: the national one for every tenant until local days are wired in.
+    /// The national working-day calendar; a tenant's effective calendar adds its active local
+    /// days (`overrides::effective`).
     pub calendar: chengguan_domain::calendar::Calendar,
 }
 
@@ -92,6 +94,7 @@ pub fn router(state: AppState) -> Router {
         .merge(ui::routes())
         .merge(record::routes())
         .merge(calendar::routes())
+        .merge(overrides::routes())
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

@@ -524,6 +524,56 @@ pub async fn deactivate_person(ctx: &Ctx, id: &str) -> ApiResult<Person> {
     Ok(p)
 }
 
+/// Erase a deactivated person's personal data when its retention has ended: the row keeps its
+/// place (name replaced by 已删除, ID and phone cleared), and the openings of every commitment of
+/// that person in the full-process record are erased by this same recorded act, so the log still
+/// verifies without them (个人信息保护法 art. 47).
+pub async fn erase_personal_data(ctx: &Ctx, id: &str) -> ApiResult<Person> {
+    let mut p = person_of(ctx, id, Action::ManagePeople).await?;
+    ctx.require(Action::ViewPersonalData, Some(&p.org_unit_id))?;
+    if p.status != PersonStatus::Inactive {
+        return Err(AppError::new(
+            StatusCode::CONFLICT,
+            "still_active",
+            "只能删除已停用人员的个人信息",
+            "personal data can only be erased for a deactivated person",
+        )
+        .with_rule("个人信息保护法 第四十七条"));
+    }
+    let row_key = chengguan_domain::personal::row_key(&p.to_row());
+    let commitments = ctx.state.store.personal_commitments(&ctx.tenant_id, Table::People, &row_key).await?;
+    p.name = ERASED_NAME.into();
+    p.id_number = None;
+    p.phone = None;
+    let mut change = Change::new("person.erase_personal_data", format!("person/{}", p.id)).row(p.to_row());
+    change.erase = commitments;
+    ctx.state.store.commit(&ctx.tenant_id, &ctx.account.id, &change).await?;
+    Ok(p)
+}
+
+/// Revoke a certificate (吊销/注销): it stays on record, inactive, and no longer counts as valid.
+pub async fn revoke_certificate(ctx: &Ctx, person_id: &str, certificate_id: &str) -> ApiResult<Certificate> {
+    let p = person_of(ctx, person_id, Action::ManagePeople).await?;
+    let mut c = ctx
+        .state
+        .store
+        .certificates_of(&ctx.tenant_id, &p.id)
+        .await?
+        .into_iter()
+        .find(|c| c.id == certificate_id)
+        .ok_or_else(|| AppError::not_found("执法证", "certificate"))?;
+    if !c.active {
+        return Err(AppError::new(StatusCode::CONFLICT, "already_revoked", "该执法证已注销", "the certificate is already revoked"));
+    }
+    c.active = false;
+    let change = Change::new("certificate.revoke", format!("person/{}", p.id)).row(c.to_row());
+    ctx.state.store.commit(&ctx.tenant_id, &ctx.account.id, &change).await?;
+    Ok(c)
+}
+
+/// What an erased person's name reads afterwards.
+pub const ERASED_NAME: &str = "已删除";
+
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CertificateInput {

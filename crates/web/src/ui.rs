@@ -39,6 +39,8 @@ pub fn routes() -> Router<AppState> {
         .route("/people/{id}/edit", post(person_edit))
         .route("/people/{id}/certificates", post(person_certificate))
         .route("/people/{id}/deactivate", post(person_deactivate))
+        .route("/people/{id}/erase", post(person_erase))
+        .route("/people/{id}/certificates/{cid}/revoke", post(person_certificate_revoke))
         .route("/accounts", get(accounts).post(account_new))
         .route("/accounts/{id}", get(account))
         .route("/accounts/{id}/grants", post(account_grants))
@@ -48,6 +50,8 @@ pub fn routes() -> Router<AppState> {
         .route("/me/password", post(me_password))
         .route("/record", get(record))
         .route("/rules", get(rules))
+        .route("/rules/overrides", post(rules_override))
+        .route("/rules/overrides/{kind}/reset", post(rules_override_reset))
 }
 
 async fn css() -> impl IntoResponse {
@@ -112,6 +116,10 @@ impl FormData {
     }
     fn get(&self, k: &str) -> String {
         self.0.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_owned()).unwrap_or_default()
+    }
+    /// As given, untrimmed (a file pasted into a textarea keeps its line numbers).
+    fn raw(&self, k: &str) -> String {
+        self.0.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default()
     }
     fn opt(&self, k: &str) -> Option<String> {
         Some(self.get(k)).filter(|v| !v.is_empty())
@@ -756,6 +764,18 @@ async fn person_certificate(UiCtx(ctx): UiCtx, Path(id): Path<String>, body: Byt
     see_other(&format!("/people/{id}"))
 }
 
+async fn person_certificate_revoke(UiCtx(ctx): UiCtx, Path((id, cid)): Path<(String, String)>, body: Bytes) -> UiResult {
+    FormData::checked_for(&ctx, &body)?;
+    revoke_certificate(&ctx, &id, &cid).await?;
+    see_other(&format!("/people/{id}"))
+}
+
+async fn person_erase(UiCtx(ctx): UiCtx, Path(id): Path<String>, body: Bytes) -> UiResult {
+    FormData::checked_for(&ctx, &body)?;
+    erase_personal_data(&ctx, &id).await?;
+    see_other(&format!("/people/{id}"))
+}
+
 async fn person_deactivate(UiCtx(ctx): UiCtx, Path(id): Path<String>, body: Bytes) -> UiResult {
     FormData::checked_for(&ctx, &body)?;
     deactivate_person(&ctx, &id).await?;
@@ -922,6 +942,27 @@ async fn record(UiCtx(ctx): UiCtx, l: Lang, Query(q): Query<crate::api::RecordQu
     page(RecordPage { nav: nav(&ctx, l, "/record"), l, size, entries, next_href })
 }
 
+/// One of the tenant's overrides as `/rules` lists it.
+struct OverrideRow {
+    kind: String,
+    label: String,
+    citation: String,
+    updated_by: String,
+    updated_at: String,
+    active: bool,
+    text: String,
+}
+
+/// The override form (administrators of the whole tenant), refilled after a refusal.
+#[derive(Default)]
+struct OverrideForm {
+    kind: String,
+    text: String,
+    citation: String,
+    /// Every problem, one per line (`line 5: …`).
+    errors: Vec<String>,
+}
+
 #[derive(Template)]
 #[template(path = "rules.html")]
 struct RulesPage {
@@ -929,13 +970,66 @@ struct RulesPage {
     nav: Nav,
     rows: Vec<(String, i64, String, bool)>,
     procedure: crate::calendar::ProcedureSection,
+    overrides: Vec<OverrideRow>,
+    manage: bool,
+    form: OverrideForm,
 }
 
 async fn rules(UiCtx(ctx): UiCtx, l: Lang, Query(f): Query<crate::calendar::DeadlineForm>) -> UiResult {
+    rules_page(&ctx, l, f, OverrideForm::default(), StatusCode::OK).await
+}
+
+async fn rules_page(ctx: &Ctx, l: Lang, f: crate::calendar::DeadlineForm, form: OverrideForm, status: StatusCode) -> UiResult {
+    use crate::overrides::{can_manage_rules, effective, list_overrides, Kind};
     let rows = ctx.state.profile.entries().into_iter().map(|(k, v)| (k.to_owned(), v.value, v.citation.clone(), v.verified)).collect();
-    let procedure = crate::calendar::procedure_section(&ctx.state, l, f);
-    let status = procedure.status;
-    let mut r = page(RulesPage { nav: nav(&ctx, l, "/rules"), l, rows, procedure })?;
+    let eff = effective(&ctx.state, &ctx.tenant_id).await?;
+    let procedure = crate::calendar::procedure_section(&eff, l, f);
+    let status = if status.is_success() { procedure.status } else { status };
+    let accounts: std::collections::BTreeMap<String, String> =
+        ctx.state.store.accounts(&ctx.tenant_id).await.map_err(AppError::from)?.into_iter().map(|a| (a.id, a.username)).collect();
+    let overrides = list_overrides(ctx)
+        .await?
+        .into_iter()
+        .map(|o| OverrideRow {
+            label: Kind::parse(&o.kind).map(|k| l.t(k.zh(), k.en()).to_owned()).unwrap_or_else(|_| o.kind.clone()),
+            updated_by: accounts.get(&o.updated_by).cloned().unwrap_or(o.updated_by),
+            kind: o.kind,
+            citation: o.citation,
+            updated_at: o.updated_at,
+            active: o.active,
+            text: o.text,
+        })
+        .collect();
+    let mut r = page(RulesPage { nav: nav(ctx, l, "/rules"), l, rows, procedure, overrides, manage: can_manage_rules(ctx), form })?;
     *r.status_mut() = status;
     Ok(r)
+}
+
+/// Paste an override file with its citation; a refused file comes back with every error and its line.
+async fn rules_override(UiCtx(ctx): UiCtx, l: Lang, body: Bytes) -> UiResult {
+    use crate::overrides::{check, error_lines, require_rules_admin, set_override, Kind, OverrideInput};
+    let f = FormData::checked_for(&ctx, &body)?;
+    require_rules_admin(&ctx)?;
+    let kind = Kind::parse(&f.get("kind"))?;
+    let mut form = OverrideForm { kind: kind.code().to_owned(), text: f.raw("text"), citation: f.get("citation"), errors: Vec::new() };
+    let refused = match check(&ctx.state, kind, &form.text) {
+        Err(e) => Some((StatusCode::UNPROCESSABLE_ENTITY, error_lines(&e))),
+        Ok(()) => match set_override(&ctx, kind, OverrideInput { text: form.text.clone(), citation: form.citation.clone() }).await {
+            Ok(_) => None,
+            Err(e) => Some((e.status, vec![l.t(&e.message_zh, &e.message_en).to_owned()])),
+        },
+    };
+    match refused {
+        None => see_other("/rules#overrides"),
+        Some((status, errors)) => {
+            form.errors = errors;
+            rules_page(&ctx, l, crate::calendar::DeadlineForm::default(), form, status).await
+        }
+    }
+}
+
+async fn rules_override_reset(UiCtx(ctx): UiCtx, Path(kind): Path<String>, body: Bytes) -> UiResult {
+    FormData::checked_for(&ctx, &body)?;
+    crate::overrides::reset_override(&ctx, crate::overrides::Kind::parse(&kind)?).await?;
+    see_other("/rules#overrides")
 }

@@ -7,6 +7,7 @@ mod helpers;
 mod record;
 mod input;
 mod matrix;
+mod overrides;
 mod smoke;
 mod staffing;
 mod tenants;

@@ -110,3 +110,60 @@ async fn evidence_is_stored_by_hash_recorded_and_streamed_back() {
     let report = app.store.verify_tenant(&tenant, Some(&app.state().signer.vkey()), Some(&app.state().evidence)).await.unwrap();
     assert!(report.is_ok(), "{report:?}");
 }
+
+#[tokio::test]
+async fn personal_data_of_a_deactivated_person_can_be_erased_and_the_record_still_verifies() {
+    let app = spawn_app().await;
+    let admin = app.token("admin").await;
+    let tenant = app.tenant_id().await;
+    let p = app.people_in("u-team-01").await.remove(2);
+    // Payloads hold commitments, not the name.
+    let entries = app.store.ledger_range(&tenant, 0, i64::MAX).await.unwrap();
+    assert!(entries.iter().all(|e| !e.payload.contains(&p.name)), "the name is in no payload");
+    // Still active: refused with the rule, nothing changes.
+    let before = app.ledger_len().await;
+    let v = expect_error(app.post(&admin, &format!("/api/v1/people/{}/erase-personal-data", p.id), serde_json::json!({})).await, StatusCode::CONFLICT, "still_active").await;
+    assert!(v["error"]["rule"].as_str().unwrap().contains("个人信息保护法"));
+    assert_eq!(app.ledger_len().await, before);
+    // An officer may not.
+    let officer = app.token("officer").await;
+    expect_error(app.post(&officer, &format!("/api/v1/people/{}/erase-personal-data", p.id), serde_json::json!({})).await, StatusCode::FORBIDDEN, "forbidden").await;
+    expect_json(app.post(&admin, &format!("/api/v1/people/{}/deactivate", p.id), serde_json::json!({})).await, StatusCode::OK).await;
+    let before = app.ledger_len().await;
+    let v = expect_json(app.post(&admin, &format!("/api/v1/people/{}/erase-personal-data", p.id), serde_json::json!({})).await, StatusCode::OK).await;
+    assert_eq!(v["name"], "已删除");
+    assert!(v["phone"].is_null() && v["id_number"].is_null());
+    assert_eq!(app.ledger_len().await, before + 1, "one recorded act");
+    let row = app.store.person(&tenant, &p.id).await.unwrap().unwrap();
+    assert_eq!((row.name.as_str(), row.phone.as_deref(), row.id_number.as_deref()), ("已删除", None, None));
+    let key = format!("{tenant}/{}", p.id);
+    let kept = app.store.personal_commitments(&tenant, chengguan_domain::Table::People, &key).await.unwrap();
+    assert_eq!(kept.len(), 1, "only the new name 已删除 is kept, not the erased values");
+    let report = app.store.verify_tenant(&tenant, Some(&app.state().signer.vkey()), Some(&app.state().evidence)).await.unwrap();
+    assert!(report.is_ok(), "{report:?}");
+}
+
+#[tokio::test]
+async fn a_revoked_certificate_stays_on_record_and_no_longer_counts() {
+    let app = spawn_app().await;
+    let admin = app.token("admin").await;
+    let tenant = app.tenant_id().await;
+    let people = app.people_in("u-team-01").await;
+    let certs = app.store.certificates(&tenant).await.unwrap();
+    let (p, c) = people
+        .iter()
+        .find_map(|p| certs.iter().find(|c| c.person_id == p.id && c.valid_on(chengguan_web::services::today())).map(|c| (p.clone(), c.clone())))
+        .expect("a certified officer in 民族");
+    let before: Value = app.get_ok(&admin, "/api/v1/org-units/u-team-01/staffing?subtree=false").await;
+    let n = app.ledger_len().await;
+    let officer = app.token("officer").await;
+    expect_error(app.post(&officer, &format!("/api/v1/people/{}/certificates/{}/revoke", p.id, c.id), serde_json::json!({})).await, StatusCode::FORBIDDEN, "forbidden").await;
+    let v = expect_json(app.post(&admin, &format!("/api/v1/people/{}/certificates/{}/revoke", p.id, c.id), serde_json::json!({})).await, StatusCode::OK).await;
+    assert_eq!((v["active"].as_bool(), v["valid_today"].as_bool()), (Some(false), Some(false)));
+    assert_eq!(app.ledger_len().await, n + 2, "the officer's login and the revocation");
+    let after: Value = app.get_ok(&admin, "/api/v1/org-units/u-team-01/staffing?subtree=false").await;
+    assert_eq!(after["figures"]["certified"].as_u64().unwrap() + 1, before["figures"]["certified"].as_u64().unwrap());
+    assert!(app.store.certificates_of(&tenant, &p.id).await.unwrap().iter().any(|x| x.id == c.id && !x.active), "kept, inactive");
+    expect_error(app.post(&admin, &format!("/api/v1/people/{}/certificates/{}/revoke", p.id, c.id), serde_json::json!({})).await, StatusCode::CONFLICT, "already_revoked").await;
+    expect_error(app.post(&admin, &format!("/api/v1/people/{}/certificates/nope/revoke", p.id), serde_json::json!({})).await, StatusCode::NOT_FOUND, "not_found").await;
+}

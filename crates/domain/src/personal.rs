@@ -1,0 +1,136 @@
+//! Personal data in the full-process record is committed, not written: in an entry's payload a
+//! personal column's value is replaced by a salted hash, and the opening (salt and value) is kept
+//! beside the log. When the data's retention ends the opening is erased — by an entry of its own —
+//! and the log still verifies, because the payload hash covers only the commitment
+//! (个人信息保护法 art. 47).
+
+use crate::{Row, Table, Value};
+use sha2::{Digest, Sha256};
+
+/// A sealed value in a payload: NUL can never appear in stored text (the store refuses it), so the
+/// marker cannot collide with real data.
+const MARK: &str = "\u{0}pd:";
+
+/// Columns holding personal data (个人信息保护法 art. 4, art. 28: identity numbers are sensitive).
+pub fn personal_columns(table: Table) -> &'static [&'static str] {
+    match table {
+        Table::People => &["name", "id_number", "phone"],
+        _ => &[],
+    }
+}
+
+/// What the log keeps beside an entry to open one commitment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opening {
+    pub commitment: String,
+    pub salt: [u8; 16],
+    pub value: Value,
+    pub table: Table,
+    /// The row's key values joined by '/', to find a person's openings for erasure.
+    pub row_key: String,
+}
+
+pub fn commitment(salt: &[u8; 16], value: &Value) -> String {
+    let mut h = Sha256::new();
+    h.update(b"cgpd1");
+    h.update(salt);
+    h.update(serde_json::to_vec(value).expect("a value serialises"));
+    hex::encode(h.finalize())
+}
+
+pub fn row_key(row: &Row) -> String {
+    row.table.key().iter().map(|k| row.values.get(*k).and_then(|v| if let Value::Text(t) = v { Some(t.as_str()) } else { None }).unwrap_or("")).collect::<Vec<_>>().join("/")
+}
+
+/// Replace every non-null personal value by its commitment; return the sealed rows and openings.
+pub fn seal(rows: &[Row], mut salt: impl FnMut() -> [u8; 16]) -> (Vec<Row>, Vec<Opening>) {
+    let mut openings = Vec::new();
+    let sealed = rows
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            let key = row_key(&r);
+            for col in personal_columns(r.table) {
+                if let Some(v) = r.values.get_mut(*col) {
+                    if *v == Value::Null {
+                        continue;
+                    }
+                    let s = salt();
+                    let c = commitment(&s, v);
+                    openings.push(Opening { commitment: c.clone(), salt: s, value: v.clone(), table: r.table, row_key: key.clone() });
+                    *v = Value::Text(format!("{MARK}{c}"));
+                }
+            }
+            r
+        })
+        .collect();
+    (sealed, openings)
+}
+
+/// Erased personal data, as replay sees it: never equal to anything a table holds.
+pub const ERASED: &str = "\u{0}erased";
+
+/// Open sealed rows. `lookup(commitment)` gives the stored (salt, value), or None when erased;
+/// an opening that does not match its commitment is an error naming it.
+pub fn open(rows: Vec<Row>, lookup: impl Fn(&str) -> Option<([u8; 16], Value)>) -> Result<Vec<Row>, String> {
+    rows.into_iter()
+        .map(|mut r| {
+            for v in r.values.values_mut() {
+                let Value::Text(t) = v else { continue };
+                let Some(c) = t.strip_prefix(MARK) else { continue };
+                let c = c.to_owned();
+                *v = match lookup(&c) {
+                    Some((salt, value)) if commitment(&salt, &value) == c => value,
+                    Some(_) => return Err(format!("personal data {c} does not match its commitment (altered)")),
+                    None => Value::Text(ERASED.into()),
+                };
+            }
+            Ok(r)
+        })
+        .collect()
+}
+
+/// Is this (sealed) payload value a commitment?
+pub fn sealed_commitment(v: &Value) -> Option<&str> {
+    match v {
+        Value::Text(t) => t.strip_prefix(MARK),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person() -> Row {
+        Row::new(Table::People).set("tenant_id", "t").set("id", "p1").set("name", "张三").set("phone", "13800000000").set("id_number", Option::<String>::None).set("staffing", "civil_servant")
+    }
+
+    #[test]
+    fn seal_hides_personal_values_and_open_restores_them() {
+        let mut n = 0u8;
+        let (sealed, openings) = seal(&[person()], || {
+            n += 1;
+            [n; 16]
+        });
+        let json = serde_json::to_string(&sealed).unwrap();
+        assert!(!json.contains("张三") && !json.contains("13800000000"), "{json}");
+        assert!(json.contains("civil_servant"), "other columns stay in clear");
+        assert_eq!(openings.len(), 2, "null values are not sealed");
+        assert_eq!(openings[0].row_key, "t/p1");
+        let lookup = |c: &str| openings.iter().find(|o| o.commitment == c).map(|o| (o.salt, o.value.clone()));
+        assert_eq!(open(sealed.clone(), lookup).unwrap(), vec![person()]);
+        // Erased: replay sees a value no table holds.
+        let opened = open(sealed.clone(), |_| None).unwrap();
+        assert_eq!(opened[0].text("name"), Some(ERASED));
+        // An altered opening is named.
+        let bad = |c: &str| lookup(c).map(|(s, _)| (s, Value::Text("李四".into())));
+        assert!(open(sealed, bad).unwrap_err().contains("altered"));
+    }
+
+    #[test]
+    fn the_same_value_gets_a_different_commitment_each_time() {
+        let v = Value::Text("张三".into());
+        assert_ne!(commitment(&[1; 16], &v), commitment(&[2; 16], &v));
+    }
+}
