@@ -1,7 +1,7 @@
 //! The `chengguan` binary: thin wiring of configuration, store and server.
 
 use anyhow::{bail, Context};
-use chengguan_domain::checkpoint::Signer;
+use chengguan_domain::checkpoint::{LogAlgorithm, Signer};
 use chengguan_domain::demo;
 use chengguan_store::evidence::EvidenceStore;
 use chengguan_store::Store;
@@ -71,6 +71,8 @@ struct Config {
     evidence_max_bytes: u64,
     /// Seconds between automatic checkpoints of every tenant's record.
     checkpoint_interval_secs: u64,
+    /// Algorithms of new tenants' records: `sha256` (SHA-256 + Ed25519) or `sm3` (SM3 + SM2, 国密).
+    ledger_algorithm: String,
 }
 
 impl Default for Config {
@@ -86,6 +88,7 @@ impl Default for Config {
             evidence_dir: None,
             evidence_max_bytes: 8 << 30,
             checkpoint_interval_secs: 300,
+            ledger_algorithm: "sha256".into(),
         }
     }
 }
@@ -103,6 +106,9 @@ impl Config {
             None => f = f.merge(Toml::file("chengguan.toml")),
         }
         f.merge(Env::prefixed("CHENGGUAN_")).extract().context("configuration")
+    }
+    fn algorithm(&self) -> anyhow::Result<LogAlgorithm> {
+        LogAlgorithm::parse(&self.ledger_algorithm).map_err(|e| anyhow::anyhow!("ledger_algorithm: {e}"))
     }
     fn key_file(&self) -> std::path::PathBuf {
         match &self.ledger_key_file {
@@ -133,20 +139,20 @@ async fn main() -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config, &url).await,
         Command::Migrate => {
-            let store = Store::connect(&url).await.with_context(|| format!("database {}", redact(&url)))?;
+            let store = Store::connect_with(&url, config.algorithm()?).await.with_context(|| format!("database {}", redact(&url)))?;
             let applied = store.migrate().await?;
             println!("migrations current ({} newly applied)", applied.len());
             Ok(())
         }
         Command::Demo => {
-            let store = Store::connect(&url).await?;
+            let store = Store::connect_with(&url, config.algorithm()?).await?;
             let n = services::load_demo(&store, services::today()).await?;
             println!("demo city {}: {n} rows added", demo::DEMO_TENANT_NAME);
             print_logins();
             Ok(())
         }
         Command::CreateAdmin { tenant_code, tenant_name, root_unit, username } => {
-            let store = Store::connect(&url).await?;
+            let store = Store::connect_with(&url, config.algorithm()?).await?;
             let password = read_password()?;
             let id = services::create_first_admin(&store, &tenant_code, &tenant_name, &root_unit, &username, &password)
                 .await
@@ -178,7 +184,7 @@ fn load_signer(config: &Config, create: bool) -> anyhow::Result<Signer> {
     } else {
         bail!("no checkpoint signing key at {} (set ledger_key_file)", path.display());
     };
-    Signer::from_seed(&config.ledger_key_name, &seed).map_err(|e| anyhow::anyhow!(e))
+    config.algorithm()?.signer_from_seed(&config.ledger_key_name, &seed).map_err(|e| anyhow::anyhow!(e))
 }
 
 #[cfg(unix)]
@@ -199,7 +205,7 @@ fn write_private(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
 
 /// `chengguan verify`: exit 0 only when every tenant's record is intact.
 async fn verify(config: &Config, url: &str) -> anyhow::Result<()> {
-    let store = Store::connect(url).await?;
+    let store = Store::connect_with(url, config.algorithm()?).await?;
     let vkey = load_signer(config, false).ok().map(|s| s.vkey());
     let evidence = Some(config.evidence()?);
     let started = std::time::Instant::now();
@@ -252,7 +258,7 @@ fn print_logins() {
 }
 
 async fn serve(config: Config, url: &str) -> anyhow::Result<()> {
-    let store = Store::connect(url).await.with_context(|| format!("database {}", redact(url)))?;
+    let store = Store::connect_with(url, config.algorithm()?).await.with_context(|| format!("database {}", redact(url)))?;
     if config.demo && store.tenants().await?.is_empty() {
         services::load_demo(&store, services::today()).await?;
         println!("loaded the demo city {}", demo::DEMO_TENANT_NAME);

@@ -533,3 +533,28 @@ mod tests {
         assert!(LogAlgorithm::Sm3Sm2.signer_from_seed("chengguan.example", &[0; 32]).is_err());
     }
 }
+
+/// The log's hash operations chosen at run time (for code that holds a log's recorded algorithm).
+impl LogAlgorithm {
+    pub fn leaf(self, entry: &[u8]) -> crate::merkle::Hash {
+        use crate::merkle::{Algorithm, Sha256Alg, Sm3Alg};
+        match self {
+            LogAlgorithm::Sha256Ed25519 => Sha256Alg::leaf(entry),
+            LogAlgorithm::Sm3Sm2 => Sm3Alg::leaf(entry),
+        }
+    }
+    pub fn verify_inclusion(self, index: u64, size: u64, leaf: &crate::merkle::Hash, proof: &[crate::merkle::Hash], root: &crate::merkle::Hash) -> bool {
+        use crate::merkle::{verify_inclusion, Sha256Alg, Sm3Alg};
+        match self {
+            LogAlgorithm::Sha256Ed25519 => verify_inclusion::<Sha256Alg>(index, size, leaf, proof, root),
+            LogAlgorithm::Sm3Sm2 => verify_inclusion::<Sm3Alg>(index, size, leaf, proof, root),
+        }
+    }
+    pub fn verify_consistency(self, first: u64, second: u64, first_root: &crate::merkle::Hash, second_root: &crate::merkle::Hash, proof: &[crate::merkle::Hash]) -> bool {
+        use crate::merkle::{verify_consistency, Sha256Alg, Sm3Alg};
+        match self {
+            LogAlgorithm::Sha256Ed25519 => verify_consistency::<Sha256Alg>(first, second, first_root, second_root, proof),
+            LogAlgorithm::Sm3Sm2 => verify_consistency::<Sm3Alg>(first, second, first_root, second_root, proof),
+        }
+    }
+}

@@ -90,11 +90,18 @@ pub struct Store {
     write_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// The group-commit writer's queue (see `writer.rs`).
     writer: tokio::sync::mpsc::Sender<writer::Request>,
+    /// Hash and signature algorithms for logs started by this store (existing logs keep theirs).
+    algorithm: chengguan_domain::checkpoint::LogAlgorithm,
 }
 
 impl Store {
     /// Connect and apply pending migrations. `sqlite://path` creates the file (and its folder).
     pub async fn connect(url: &str) -> Result<Store> {
+        Store::connect_with(url, chengguan_domain::checkpoint::LogAlgorithm::default()).await
+    }
+
+    /// Connect; new tenants' logs use `algorithm` (SHA-256 + Ed25519, or SM3 + SM2).
+    pub async fn connect_with(url: &str, algorithm: chengguan_domain::checkpoint::LogAlgorithm) -> Result<Store> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -139,8 +146,8 @@ impl Store {
             });
         let pool = opts.connect(&url).await?;
         let write_lock = std::sync::Arc::new(tokio::sync::Mutex::new(()));
-        let writer = writer::spawn(pool.clone(), backend, write_lock.clone());
-        let store = Store { pool, backend, write_lock, writer };
+        let writer = writer::spawn(pool.clone(), backend, write_lock.clone(), algorithm);
+        let store = Store { pool, backend, write_lock, writer, algorithm };
         store.migrate().await?;
         Ok(store)
     }

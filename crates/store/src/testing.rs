@@ -13,8 +13,22 @@ pub async fn fresh_store() -> Store {
 /// A new, migrated, empty store and the URL it lives at (for spawning a server on it).
 pub async fn fresh_store_with_url() -> (Store, String) {
     let url = fresh_database_url().await;
-    let store = Store::connect(&url).await.unwrap_or_else(|e| panic!("connect {url}: {e}"));
+    let store = Store::connect_with(&url, algorithm()).await.unwrap_or_else(|e| panic!("connect {url}: {e}"));
     (store, url)
+}
+
+/// The record's algorithms for this test run: `CHENGGUAN_TEST_LEDGER_ALG=sm3` runs the suites with
+/// SM3 + SM2 (national algorithms), otherwise SHA-256 + Ed25519.
+pub fn algorithm() -> chengguan_domain::checkpoint::LogAlgorithm {
+    match std::env::var("CHENGGUAN_TEST_LEDGER_ALG") {
+        Ok(a) if !a.is_empty() => chengguan_domain::checkpoint::LogAlgorithm::parse(&a).expect("CHENGGUAN_TEST_LEDGER_ALG is sha256 or sm3"),
+        _ => Default::default(),
+    }
+}
+
+/// A checkpoint signer of the run's algorithm from a fixed seed.
+pub fn signer(name: &str, seed: &[u8; 32]) -> chengguan_domain::checkpoint::Signer {
+    algorithm().signer_from_seed(name, seed).expect("a valid test seed")
 }
 
 pub async fn fresh_database_url() -> String {

@@ -4,7 +4,33 @@
 
 use crate::read::ledger_row;
 use crate::{LedgerRow, Result, Store, StoreError};
-use chengguan_domain::merkle::{self, Hash, NodeMap, Recorder, Sha256Alg};
+use chengguan_domain::checkpoint::LogAlgorithm;
+use chengguan_domain::merkle::{self, Algorithm, Hash, NodeMap, Recorder};
+
+/// Run `$body` with `$A` bound to the log's hash algorithm type.
+macro_rules! with_alg {
+    ($alg:expr, $A:ident => $body:expr) => {
+        match $alg {
+            chengguan_domain::checkpoint::LogAlgorithm::Sha256Ed25519 => {
+                type $A = chengguan_domain::merkle::Sha256Alg;
+                $body
+            }
+            chengguan_domain::checkpoint::LogAlgorithm::Sm3Sm2 => {
+                type $A = chengguan_domain::merkle::Sm3Alg;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use with_alg;
+
+pub(crate) fn leaf(alg: LogAlgorithm, entry: &[u8]) -> Hash {
+    with_alg!(alg, A => A::leaf(entry))
+}
+
+pub(crate) fn node(alg: LogAlgorithm, left: &Hash, right: &Hash) -> Hash {
+    with_alg!(alg, A => A::node(left, right))
+}
 use sqlx::{Any, Row as _, Transaction};
 
 fn unhex(s: &str) -> Result<Hash> {
@@ -12,7 +38,7 @@ fn unhex(s: &str) -> Result<Hash> {
 }
 
 /// A stored node, read inside the writer's transaction.
-pub(crate) async fn node(tx: &mut Transaction<'static, Any>, tenant: &str, level: u32, idx: u64) -> Result<Hash> {
+pub(crate) async fn stored_node(tx: &mut Transaction<'static, Any>, tenant: &str, level: u32, idx: u64) -> Result<Hash> {
     let h: String = sqlx::query("SELECT hash FROM ledger_nodes WHERE tenant_id = $1 AND level = $2 AND idx = $3")
         .bind(tenant)
         .bind(level as i64)
@@ -68,12 +94,23 @@ impl Store {
         Ok(map)
     }
 
+    /// The hash and signature algorithms of a tenant's log (recorded in its head row; a log not yet
+    /// started gets the store's configured algorithm at its first entry).
+    pub async fn log_algorithm(&self, tenant: &str) -> Result<LogAlgorithm> {
+        let row = sqlx::query("SELECT hash_alg FROM ledger_heads WHERE tenant_id = $1").bind(tenant).fetch_optional(&self.pool).await?;
+        match row {
+            Some(r) => LogAlgorithm::parse(&r.try_get::<String, _>(0)?).map_err(StoreError::Corrupt),
+            None => Ok(self.algorithm),
+        }
+    }
+
     /// Root hash of the tenant's log at `size` entries.
     pub async fn root_at(&self, tenant: &str, size: u64) -> Result<Hash> {
+        let alg = self.log_algorithm(tenant).await?;
         let rec = Recorder::default();
-        merkle::root::<Sha256Alg, _>(&rec, size);
+        with_alg!(alg, A => merkle::root::<A, _>(&rec, size));
         let nodes = self.fetch_nodes(tenant, rec.into_needed()).await?;
-        Ok(merkle::root::<Sha256Alg, _>(&nodes, size))
+        Ok(with_alg!(alg, A => merkle::root::<A, _>(&nodes, size)))
     }
 
     /// (size, root) of the whole log now.
@@ -83,17 +120,19 @@ impl Store {
     }
 
     pub async fn inclusion_proof(&self, tenant: &str, seq: u64, size: u64) -> Result<Vec<Hash>> {
+        let alg = self.log_algorithm(tenant).await?;
         let rec = Recorder::default();
-        merkle::inclusion_proof::<Sha256Alg, _>(&rec, seq, size).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        with_alg!(alg, A => merkle::inclusion_proof::<A, _>(&rec, seq, size)).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let nodes = self.fetch_nodes(tenant, rec.into_needed()).await?;
-        merkle::inclusion_proof::<Sha256Alg, _>(&nodes, seq, size).map_err(|e| StoreError::Corrupt(e.to_string()))
+        with_alg!(alg, A => merkle::inclusion_proof::<A, _>(&nodes, seq, size)).map_err(|e| StoreError::Corrupt(e.to_string()))
     }
 
     pub async fn consistency_proof(&self, tenant: &str, first: u64, second: u64) -> Result<Vec<Hash>> {
+        let alg = self.log_algorithm(tenant).await?;
         let rec = Recorder::default();
-        merkle::consistency_proof::<Sha256Alg, _>(&rec, first, second).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        with_alg!(alg, A => merkle::consistency_proof::<A, _>(&rec, first, second)).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let nodes = self.fetch_nodes(tenant, rec.into_needed()).await?;
-        merkle::consistency_proof::<Sha256Alg, _>(&nodes, first, second).map_err(|e| StoreError::Corrupt(e.to_string()))
+        with_alg!(alg, A => merkle::consistency_proof::<A, _>(&nodes, first, second)).map_err(|e| StoreError::Corrupt(e.to_string()))
     }
 
     pub async fn ledger_entry(&self, tenant: &str, seq: i64) -> Result<Option<LedgerRow>> {
@@ -127,13 +166,15 @@ impl Store {
     /// Recompute every node of a tenant's tree from the stored leaf hashes (after the tree
     /// migration). Verification never uses this: it recomputes leaves from the entries.
     pub async fn rebuild_tree(&self, tenant: &str) -> Result<()> {
+        let alg = self.log_algorithm(tenant).await?;
         let _guard = self.write_lock.lock().await;
         let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM ledger_nodes WHERE tenant_id = $1").bind(tenant).execute(&mut *tx).await?;
         let rows = sqlx::query("SELECT leaf_hash FROM ledger WHERE tenant_id = $1 ORDER BY seq").bind(tenant).fetch_all(&mut *tx).await?;
         let mut t = merkle::MemTree::new();
         for r in rows {
-            for (l, i, h) in t.push::<Sha256Alg>(unhex(&r.try_get::<String, _>(0)?)?) {
+            let pushed = with_alg!(alg, A => t.push::<A>(unhex(&r.try_get::<String, _>(0)?)?));
+            for (l, i, h) in pushed {
                 insert_node(&mut tx, tenant, l, i, &h).await?;
             }
         }

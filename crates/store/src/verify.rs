@@ -4,7 +4,8 @@
 //! of every domain table. I/O is here; the rules are the domain's (merkle, checkpoint, Replay).
 
 use crate::{Result, Store};
-use chengguan_domain::merkle::{self, MemTree, Nodes, Sha256Alg};
+use chengguan_domain::merkle::{self, Algorithm, MemTree, Nodes};
+use crate::tree::with_alg;
 use chengguan_domain::{checkpoint, ledger, personal, Payload, Replay, Table, Value};
 use std::collections::{HashMap, HashSet};
 use sqlx::Row as _;
@@ -45,6 +46,16 @@ impl Store {
         vkey: Option<&str>,
         evidence: Option<&crate::evidence::EvidenceStore>,
     ) -> Result<std::result::Result<TenantReport, Broken>> {
+        let alg = self.log_algorithm(tenant).await?;
+        with_alg!(alg, A => self.verify_with::<A>(tenant, vkey, evidence).await)
+    }
+
+    async fn verify_with<A: Algorithm>(
+        &self,
+        tenant: &str,
+        vkey: Option<&str>,
+        evidence: Option<&crate::evidence::EvidenceStore>,
+    ) -> Result<std::result::Result<TenantReport, Broken>> {
         let broken = |seq: Option<i64>, what: String| Ok(Err(Broken { tenant_id: tenant.to_owned(), seq, what }));
         let size = self.ledger_size(tenant).await?;
         let count: i64 = sqlx::query("SELECT COUNT(*) FROM ledger WHERE tenant_id = $1").bind(tenant).fetch_one(&self.pool).await?.try_get(0)?;
@@ -77,11 +88,11 @@ impl Store {
                     Ok(v) => v,
                     Err(m) => return broken(Some(e.seq), m),
                 };
-                let leaf = entry.leaf_hash();
+                let leaf = A::leaf(&entry.encode());
                 if hex::encode(leaf) != e.leaf_hash {
                     return broken(Some(e.seq), "entry fields do not match its leaf hash (entry altered or reordered)".into());
                 }
-                tree.push::<Sha256Alg>(leaf);
+                tree.push::<A>(leaf);
                 for f in e.file_hashes.split(',').filter(|f| !f.is_empty()) {
                     let intact = match evidence {
                         Some(store) => store.check(f).await.map_err(|err| crate::StoreError::Corrupt(format!("evidence store: {err}")))?,
@@ -148,7 +159,7 @@ impl Store {
             }
             level += 1;
         }
-        let root = merkle::root::<Sha256Alg, _>(&tree, size as u64);
+        let root = merkle::root::<A, _>(&tree, size as u64);
         // Checkpoints: signature, root at their size, consistency with the next.
         let cps = self.checkpoints(tenant).await?;
         let mut prev: Option<checkpoint::Checkpoint> = None;
@@ -163,12 +174,12 @@ impl Store {
             if signed.size as i64 != cp.size || hex::encode(signed.root) != cp.root_hash {
                 return broken(None, format!("checkpoint at size {}: stored columns differ from the signed note", cp.size));
             }
-            if signed.size > size as u64 || merkle::root::<Sha256Alg, _>(&tree, signed.size) != signed.root {
+            if signed.size > size as u64 || merkle::root::<A, _>(&tree, signed.size) != signed.root {
                 return broken(None, format!("checkpoint at size {} does not match the log (history rewritten)", cp.size));
             }
             if let Some(p) = &prev {
-                let proof = merkle::consistency_proof::<Sha256Alg, _>(&tree, p.size, signed.size).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
-                if p.size > 0 && !merkle::verify_consistency::<Sha256Alg>(p.size, signed.size, &p.root, &signed.root, &proof) {
+                let proof = merkle::consistency_proof::<A, _>(&tree, p.size, signed.size).map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
+                if p.size > 0 && !merkle::verify_consistency::<A>(p.size, signed.size, &p.root, &signed.root, &proof) {
                     return broken(None, format!("checkpoints {} and {} are not consistent", p.size, signed.size));
                 }
             }

@@ -7,7 +7,8 @@
 
 use crate::{conflict, schema, tree, Backend, Committed, Result, StoreError};
 use chengguan_domain::ledger::{payload_hash, Entry};
-use chengguan_domain::merkle::{self, Algorithm, Hash, Sha256Alg};
+use chengguan_domain::checkpoint::LogAlgorithm;
+use chengguan_domain::merkle::{self, Hash};
 use chengguan_domain::{personal, Change, Payload};
 use sqlx::{AnyPool, Row as _};
 use std::collections::HashMap;
@@ -27,7 +28,7 @@ pub(crate) struct Request {
     pub reply: oneshot::Sender<Result<Committed>>,
 }
 
-pub(crate) fn spawn(pool: AnyPool, backend: Backend, lock: Arc<Mutex<()>>) -> mpsc::Sender<Request> {
+pub(crate) fn spawn(pool: AnyPool, backend: Backend, lock: Arc<Mutex<()>>, algorithm: LogAlgorithm) -> mpsc::Sender<Request> {
     let (tx, mut rx) = mpsc::channel::<Request>(QUEUE);
     tokio::spawn(async move {
         while let Some(first) = rx.recv().await {
@@ -39,7 +40,7 @@ pub(crate) fn spawn(pool: AnyPool, backend: Backend, lock: Arc<Mutex<()>>) -> mp
                 }
             }
             let _guard = lock.lock().await;
-            match run(&pool, backend, &batch).await {
+            match run(&pool, backend, algorithm, &batch).await {
                 Ok(results) => {
                     for (req, res) in batch.into_iter().zip(results) {
                         let _ = req.reply.send(res);
@@ -79,19 +80,19 @@ const NODES_PER_INSERT: usize = 2000;
 
 /// Refusals are rare: a batch first runs without savepoints; if any command is refused, the
 /// transaction is rolled back and the batch runs again with a savepoint around each command.
-async fn run(pool: &AnyPool, backend: Backend, batch: &[Request]) -> Result<Vec<Result<Committed>>> {
-    match run_once(pool, backend, batch, false).await? {
+async fn run(pool: &AnyPool, backend: Backend, algorithm: LogAlgorithm, batch: &[Request]) -> Result<Vec<Result<Committed>>> {
+    match run_once(pool, backend, algorithm, batch, false).await? {
         Some(results) => Ok(results),
-        None => Ok(run_once(pool, backend, batch, true).await?.expect("with savepoints every refusal is answered")),
+        None => Ok(run_once(pool, backend, algorithm, batch, true).await?.expect("with savepoints every refusal is answered")),
     }
 }
 
 /// Ok(None): a command was refused without savepoints (nothing was committed; run again).
-async fn run_once(pool: &AnyPool, backend: Backend, batch: &[Request], savepoints: bool) -> Result<Option<Vec<Result<Committed>>>> {
+async fn run_once(pool: &AnyPool, backend: Backend, algorithm: LogAlgorithm, batch: &[Request], savepoints: bool) -> Result<Option<Vec<Result<Committed>>>> {
     let mut tx = pool.begin().await?;
     let mut results = Vec::with_capacity(batch.len());
-    // Per tenant in this batch: (size at the start, next seq).
-    let mut heads: HashMap<String, (i64, i64)> = HashMap::new();
+    // Per tenant in this batch: (size at the start, next seq, the log's algorithm).
+    let mut heads: HashMap<String, (i64, i64, LogAlgorithm)> = HashMap::new();
     // Tree nodes written by this batch (they are not in the tables until the end of it).
     let mut cache: HashMap<(String, u32, u64), Hash> = HashMap::new();
     let mut nodes: Vec<(String, u32, u64, Hash)> = Vec::new();
@@ -108,16 +109,20 @@ async fn run_once(pool: &AnyPool, backend: Backend, batch: &[Request], savepoint
         let tenant = req.tenant_id.as_str();
         if !heads.contains_key(tenant) {
             // Per-tenant head row: created once, then locked for the length of the transaction.
-            sqlx::query("INSERT INTO ledger_heads (tenant_id, size) VALUES ($1, 0) ON CONFLICT (tenant_id) DO NOTHING")
+            // A new log records the configured algorithm; an existing one keeps its own.
+            sqlx::query("INSERT INTO ledger_heads (tenant_id, size, hash_alg) VALUES ($1, 0, $2) ON CONFLICT (tenant_id) DO NOTHING")
                 .bind(tenant)
+                .bind(algorithm.code())
                 .execute(&mut *tx)
                 .await?;
             let head_sql = match backend {
-                Backend::Sqlite => "SELECT size FROM ledger_heads WHERE tenant_id = $1",
-                Backend::Postgres => "SELECT size FROM ledger_heads WHERE tenant_id = $1 FOR UPDATE",
+                Backend::Sqlite => "SELECT size, hash_alg FROM ledger_heads WHERE tenant_id = $1",
+                Backend::Postgres => "SELECT size, hash_alg FROM ledger_heads WHERE tenant_id = $1 FOR UPDATE",
             };
-            let size: i64 = sqlx::query(head_sql).bind(tenant).fetch_one(&mut *tx).await?.try_get(0)?;
-            heads.insert(tenant.to_owned(), (size, size));
+            let head = sqlx::query(head_sql).bind(tenant).fetch_one(&mut *tx).await?;
+            let size: i64 = head.try_get(0)?;
+            let alg = LogAlgorithm::parse(&head.try_get::<String, _>(1)?).map_err(StoreError::Corrupt)?;
+            heads.insert(tenant.to_owned(), (size, size, alg));
         }
         // The command's own rows, in a savepoint when one is needed: a refusal undoes only them.
         if savepoints {
@@ -144,7 +149,7 @@ async fn run_once(pool: &AnyPool, backend: Backend, batch: &[Request], savepoint
             sqlx::query("RELEASE SAVEPOINT cmd").execute(&mut *tx).await?;
         }
 
-        let seq = heads[tenant].1;
+        let (_, seq, alg) = heads[tenant];
         // The payload holds commitments, not personal values (个人信息保护法 art. 47).
         let (sealed, opened) = personal::seal(&req.change.rows, rand::random);
         let payload = serde_json::to_string(&Payload { rows: sealed, erased: req.change.erase.clone() }).expect("payload serialises");
@@ -160,7 +165,7 @@ async fn run_once(pool: &AnyPool, backend: Backend, batch: &[Request], savepoint
             file_hashes: req.files.clone(),
             corrects: None,
         };
-        let leaf = entry.leaf_hash();
+        let leaf = tree::leaf(alg, &entry.encode());
         // The leaf and every perfect subtree it completes; left siblings come from this batch or
         // from the table.
         let mut h = leaf;
@@ -170,9 +175,9 @@ async fn run_once(pool: &AnyPool, backend: Backend, batch: &[Request], savepoint
             let key = (tenant.to_owned(), level - 1, idx * 2);
             let left = match cache.get(&key) {
                 Some(l) => *l,
-                None => tree::node(&mut tx, tenant, level - 1, idx * 2).await?,
+                None => tree::stored_node(&mut tx, tenant, level - 1, idx * 2).await?,
             };
-            h = Sha256Alg::node(&left, &h);
+            h = tree::node(alg, &left, &h);
             cache.insert((tenant.to_owned(), level, idx), h);
             nodes.push((tenant.to_owned(), level, idx, h));
         }
@@ -245,7 +250,7 @@ async fn run_once(pool: &AnyPool, backend: Backend, batch: &[Request], savepoint
     for (t, c) in &erased {
         sqlx::query("DELETE FROM ledger_personal WHERE tenant_id = $1 AND commitment = $2").bind(t.as_str()).bind(c.as_str()).execute(&mut *tx).await?;
     }
-    for (tenant, (start, next)) in &heads {
+    for (tenant, (start, next, _)) in &heads {
         if next > start {
             sqlx::query("UPDATE ledger_heads SET size = $1 WHERE tenant_id = $2").bind(*next).bind(tenant.as_str()).execute(&mut *tx).await?;
         }

@@ -9,7 +9,7 @@ use chengguan_store::testing::{fresh_store_with_url, tamper};
 use chengguan_store::{Checkpoint, Store};
 
 fn signer() -> Signer {
-    Signer::from_seed("chengguan.test", &[5; 32]).unwrap()
+    chengguan_store::testing::signer("chengguan.test", &[5; 32])
 }
 
 /// A tenant with rows in every domain table, several entries and two checkpoints.

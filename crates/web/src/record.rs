@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chengguan_domain::auth::Action;
 use chengguan_domain::checkpoint;
-use chengguan_domain::merkle::{self, Sha256Alg};
+use chengguan_domain::merkle;
 use chengguan_domain::{Change, Row, Table};
 use chengguan_store::evidence::EvidenceError;
 use chengguan_store::{Checkpoint, Tenant};
@@ -347,11 +347,12 @@ async fn verify_page(State(s): State<AppState>, Path((code, seq)): Path<(String,
         let e = public_entry(&s, &t, seq as i64).await?;
         let proof = inclusion_view(&s, &t, seq, None).await?;
         let bytes = hex::decode(&e.entry_bytes).unwrap_or_default();
-        let leaf = <Sha256Alg as merkle::Algorithm>::leaf(&bytes);
+        let alg = s.store.log_algorithm(&t.id).await?;
+        let leaf = alg.leaf(&bytes);
         let leaf_ok = hex::encode(leaf) == e.leaf_hash;
         let path: Vec<merkle::Hash> = proof.proof.iter().filter_map(|h| hex::decode(h).ok()?.try_into().ok()).collect();
         let root: merkle::Hash = hex::decode(&proof.root_hash).ok().and_then(|v| v.try_into().ok()).unwrap_or([0; 32]);
-        let inclusion_ok = merkle::verify_inclusion::<Sha256Alg>(seq, proof.tree_size, &leaf, &path, &root);
+        let inclusion_ok = alg.verify_inclusion(seq, proof.tree_size, &leaf, &path, &root);
         let vkey = s.signer.vkey();
         let signature_ok = proof
             .checkpoint

@@ -31,7 +31,7 @@ pub async fn spawn_app() -> TestApp {
         store,
         chengguan_web::Options {
             secure_cookies: false,
-            signer: chengguan_domain::checkpoint::Signer::from_seed("chengguan.test", &rand::random()).unwrap(),
+            signer: chengguan_store::testing::signer("chengguan.test", &[7; 32]),
             evidence: chengguan_store::evidence::EvidenceStore::new(evidence_dir, 64 << 20).unwrap(),
         },
     );
