@@ -3,81 +3,14 @@
 //! law and contains the quoted words. A missing laws folder is a failure, never a skip.
 
 use chengguan_domain::profile::{ProcedureProfile, EXAMPLE_SEED_004_PROFILE};
-use std::path::PathBuf;
+use chengguan_domain::power::chinese_number;
+#[path = "support/statutes.rs"]
+mod statutes;
+use statutes::article;
 
-fn laws_dir() -> PathBuf {
-    std::env::var_os("CHENGGUAN_LAWS_DIR").map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/laws")
-    })
-}
-
+/// The text of a law (the version date is not needed here).
 fn law_text(law: &str) -> String {
-    let dir = laws_dir();
-    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| {
-        panic!("the statute texts are needed at {} ({e}); set CHENGGUAN_LAWS_DIR", dir.display())
-    });
-    let mut found = None;
-    for e in entries {
-        let e = e.unwrap();
-        let name = e.file_name().to_string_lossy().into_owned();
-        if name.starts_with(&format!("{law}(")) && name.ends_with(".md") {
-            assert!(found.is_none(), "two texts of {law} in {}", dir.display());
-            found = Some(e.path());
-        }
-    }
-    let path = found.unwrap_or_else(|| panic!("no text of {law} in {}", dir.display()));
-    std::fs::read_to_string(path).unwrap()
-}
-
-/// 60 → 六十, 85 → 八十五, 101 → 一百零一, 110 → 一百一十.
-#[allow(clippy::manual_is_multiple_of)] // is_multiple_of needs Rust 1.87; the workspace allows 1.85
-fn chinese_number(n: u32) -> String {
-    const D: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
-    assert!((1..1000).contains(&n));
-    let tens = |n: u32, leading: bool| -> String {
-        match n {
-            0 => String::new(),
-            1..=9 => D[n as usize].to_owned(),
-            10..=19 if leading => format!("十{}", if n % 10 == 0 { "" } else { D[(n % 10) as usize] }),
-            _ => format!("{}十{}", D[(n / 10) as usize], if n % 10 == 0 { "" } else { D[(n % 10) as usize] }),
-        }
-    };
-    if n < 100 {
-        return tens(n, true);
-    }
-    let rest = n % 100;
-    let r = match rest {
-        0 => String::new(),
-        1..=9 => format!("零{}", D[rest as usize]),
-        _ => tens(rest, false),
-    };
-    format!("{}百{r}", D[(n / 100) as usize])
-}
-
-fn is_article_heading(line: &str) -> bool {
-    let Some(rest) = line.strip_prefix('第') else { return false };
-    let Some((num, after)) = rest.split_once('条') else { return false };
-    !num.is_empty()
-        && num.chars().all(|c| "零一二三四五六七八九十百".contains(c))
-        && (after.is_empty() || after.starts_with(' '))
-}
-
-/// The text of one article: its heading line up to the next article or heading.
-fn article(text: &str, n: u32) -> Option<String> {
-    let head = format!("第{}条", chinese_number(n));
-    let mut out = None::<String>;
-    for line in text.lines() {
-        if let Some(buf) = out.as_mut() {
-            if is_article_heading(line) || line.starts_with('#') {
-                break;
-            }
-            buf.push_str(line);
-            buf.push('\n');
-        } else if is_article_heading(line) && line.split_once('条').map(|(h, _)| format!("{h}条")) == Some(head.clone()) {
-            out = Some(format!("{line}\n"));
-        }
-    }
-    out
+    statutes::law_text(law).0
 }
 
 #[test]
