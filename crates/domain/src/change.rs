@@ -17,6 +17,7 @@ pub enum Table {
     Sessions,
     Evidence,
     RuleOverrides,
+    PowerList,
 }
 
 impl Table {
@@ -31,6 +32,7 @@ impl Table {
             Table::Sessions => "sessions",
             Table::Evidence => "evidence",
             Table::RuleOverrides => "rule_overrides",
+            Table::PowerList => "power_list_entries",
         }
     }
     /// Key columns (every table's key starts with the tenant, so tenants can be sharded).
@@ -41,7 +43,7 @@ impl Table {
             _ => &["tenant_id", "id"],
         }
     }
-    pub const ALL: [Table; 9] = [
+    pub const ALL: [Table; 10] = [
         Table::Tenants,
         Table::OrgUnits,
         Table::People,
@@ -51,6 +53,7 @@ impl Table {
         Table::Sessions,
         Table::Evidence,
         Table::RuleOverrides,
+        Table::PowerList,
     ];
 }
 

@@ -1024,6 +1024,190 @@ pub fn items_from_csv(text: &str) -> Result<Vec<PowerItem>, ImportError> {
     Ok(items)
 }
 
+// ---------------------------------------------------------------------------------------------
+// Storage: a tenant's list is rows of `Table::PowerList`, one per version of an item, a benchmark
+// or an exemption list (id `kind:code@version`, `data` = that version's JSON as above), and one
+// header row (id `header`: format, title, note, general grounds). A new version is a new row.
+
+/// What a stored power-list row holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    Header,
+    Item,
+    Benchmark,
+    ExemptionList,
+}
+
+impl EntryKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            EntryKind::Header => "header",
+            EntryKind::Item => "item",
+            EntryKind::Benchmark => "benchmark",
+            EntryKind::ExemptionList => "exemption_list",
+        }
+    }
+    pub fn parse(s: &str) -> Option<EntryKind> {
+        [EntryKind::Header, EntryKind::Item, EntryKind::Benchmark, EntryKind::ExemptionList].into_iter().find(|k| k.code() == s)
+    }
+}
+
+/// One stored version (or the header).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub kind: EntryKind,
+    pub code: String,
+    pub version: u32,
+    /// Empty for the header.
+    pub effective_from: String,
+    pub approval_ref: String,
+    /// The version's JSON.
+    pub data: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Header {
+    format: String,
+    title: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    general_grounds: Vec<GeneralGround>,
+}
+
+fn json_of<T: Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("power list values serialise")
+}
+
+impl Entry {
+    pub fn id(&self) -> String {
+        match self.kind {
+            EntryKind::Header => "header".to_owned(),
+            k => format!("{}:{}@{}", k.code(), self.code, self.version),
+        }
+    }
+    pub fn item(i: &PowerItem) -> Entry {
+        Entry { kind: EntryKind::Item, code: i.code.clone(), version: i.version, effective_from: i.effective_from.to_string(), approval_ref: i.approval_ref.clone(), data: json_of(i) }
+    }
+    pub fn benchmark(b: &Benchmark) -> Entry {
+        Entry { kind: EntryKind::Benchmark, code: b.item_code.clone(), version: b.version, effective_from: b.effective_from.to_string(), approval_ref: b.approval_ref.clone(), data: json_of(b) }
+    }
+    pub fn exemption_list(l: &ExemptionList) -> Entry {
+        Entry { kind: EntryKind::ExemptionList, code: l.code.clone(), version: l.version, effective_from: l.effective_from.to_string(), approval_ref: l.approval_ref.clone(), data: json_of(l) }
+    }
+    /// The row's after-image (`approved_by`: the account that recorded it, or `system`).
+    pub fn to_row(&self, tenant_id: &str, approved_by: &str) -> crate::Row {
+        crate::Row::new(crate::Table::PowerList)
+            .set("tenant_id", tenant_id)
+            .set("id", self.id())
+            .set("kind", self.kind.code())
+            .set("code", self.code.as_str())
+            .set("version", i64::from(self.version))
+            .set("effective_from", self.effective_from.as_str())
+            .set("approval_ref", self.approval_ref.as_str())
+            .set("approved_by", approved_by)
+            .set("data", self.data.as_str())
+            .set("active", true)
+    }
+    /// Reads a stored row back (`None` for an inactive row).
+    pub fn from_row(r: &crate::Row) -> Result<Option<Entry>, ImportError> {
+        let text = |c: &str| r.text(c).map(str::to_owned).ok_or_else(|| ImportError(format!("power_list_entries row without {c}")));
+        let int = |c: &str| match r.values.get(c) {
+            Some(crate::Value::Int(i)) => Ok(*i),
+            _ => Err(ImportError(format!("power_list_entries row without {c}"))),
+        };
+        if int("active")? == 0 {
+            return Ok(None);
+        }
+        let kind = text("kind")?;
+        Ok(Some(Entry {
+            kind: EntryKind::parse(&kind).ok_or_else(|| ImportError(format!("unknown entry kind {kind}")))?,
+            code: text("code")?,
+            version: u32::try_from(int("version")?).map_err(|e| ImportError(e.to_string()))?,
+            effective_from: text("effective_from")?,
+            approval_ref: text("approval_ref")?,
+            data: text("data")?,
+        }))
+    }
+}
+
+impl PowerList {
+    /// The list as stored entries: the header, then every version.
+    pub fn entries(&self) -> Vec<Entry> {
+        let header = Header { format: self.format.clone(), title: self.title.clone(), note: self.note.clone(), general_grounds: self.general_grounds.clone() };
+        let mut out = vec![Entry { kind: EntryKind::Header, code: "header".into(), version: 0, effective_from: String::new(), approval_ref: String::new(), data: json_of(&header) }];
+        out.extend(self.items.iter().map(Entry::item));
+        out.extend(self.benchmarks.iter().map(Entry::benchmark));
+        out.extend(self.exemption_lists.iter().map(Entry::exemption_list));
+        out
+    }
+    /// Rebuilds a list from stored entries (ordered by kind, code and version); `tenant` names it.
+    /// Without a header the list is empty (a tenant that has none yet).
+    pub fn from_entries(tenant: &str, entries: &[Entry]) -> Result<PowerList, ImportError> {
+        let mut sorted: Vec<&Entry> = entries.iter().collect();
+        sorted.sort_by(|a, b| (a.kind, &a.code, a.version).cmp(&(b.kind, &b.code, b.version)));
+        let mut list = PowerList {
+            format: FORMAT.into(),
+            tenant: tenant.into(),
+            title: String::new(),
+            note: String::new(),
+            general_grounds: Vec::new(),
+            items: Vec::new(),
+            benchmarks: Vec::new(),
+            exemption_lists: Vec::new(),
+        };
+        let bad = |e: &Entry, err: serde_json::Error| ImportError(format!("{}: {err}", e.id()));
+        for e in sorted {
+            match e.kind {
+                EntryKind::Header => {
+                    let h: Header = serde_json::from_str(&e.data).map_err(|x| bad(e, x))?;
+                    list.title = h.title;
+                    list.note = h.note;
+                    list.general_grounds = h.general_grounds;
+                }
+                EntryKind::Item => list.items.push(serde_json::from_str(&e.data).map_err(|x| bad(e, x))?),
+                EntryKind::Benchmark => list.benchmarks.push(serde_json::from_str(&e.data).map_err(|x| bad(e, x))?),
+                EntryKind::ExemptionList => list.exemption_lists.push(serde_json::from_str(&e.data).map_err(|x| bad(e, x))?),
+            }
+        }
+        Ok(list)
+    }
+    /// Every version of one item, oldest first.
+    pub fn versions(&self, code: &str) -> Vec<&PowerItem> {
+        let mut v: Vec<&PowerItem> = self.items.iter().filter(|i| i.code == code).collect();
+        v.sort_by_key(|i| (i.effective_from, i.version));
+        v
+    }
+}
+
+/// A field-by-field difference of two JSON values: `(path, old, new)` for every leaf that differs
+/// (paths like `fines/0/amount/max_fen`; an element missing on one side is `null` there).
+pub fn json_diff(old: &serde_json::Value, new: &serde_json::Value) -> Vec<(String, serde_json::Value, serde_json::Value)> {
+    use serde_json::Value as J;
+    fn walk(path: &str, a: &J, b: &J, out: &mut Vec<(String, J, J)>) {
+        let sub = |k: &str| if path.is_empty() { k.to_owned() } else { format!("{path}/{k}") };
+        match (a, b) {
+            (J::Object(x), J::Object(y)) => {
+                let keys: BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+                for k in keys {
+                    walk(&sub(k), x.get(k).unwrap_or(&J::Null), y.get(k).unwrap_or(&J::Null), out);
+                }
+            }
+            (J::Array(x), J::Array(y)) => {
+                for n in 0..x.len().max(y.len()) {
+                    walk(&sub(&n.to_string()), x.get(n).unwrap_or(&J::Null), y.get(n).unwrap_or(&J::Null), out);
+                }
+            }
+            _ if a != b => out.push((path.to_owned(), a.clone(), b.clone())),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk("", old, new, &mut out);
+    out
+}
+
 /// Yuan with fen only when needed: 50000 → "500元", 1250 → "12.50元".
 pub fn yuan(fen: Fen) -> String {
     if fen % 100 == 0 {
@@ -1036,6 +1220,23 @@ pub fn yuan(fen: Fen) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_entries_round_trip_and_diff() {
+        let list = PowerList::demo();
+        let rows: Vec<crate::Row> = list.entries().iter().map(|e| e.to_row("t", "system")).collect();
+        let back: Vec<Entry> = rows.iter().map(|r| Entry::from_row(r).unwrap().unwrap()).collect();
+        let again = PowerList::from_entries(&list.tenant, &back).unwrap();
+        assert!(again.problems().is_empty());
+        assert_eq!(again.title, list.title);
+        assert_eq!(again.general_grounds, list.general_grounds);
+        let set = |l: &PowerList| l.entries().into_iter().map(|e| (e.id(), e.data)).collect::<std::collections::BTreeMap<_, _>>();
+        assert_eq!(set(&again), set(&list));
+        let a = serde_json::json!({"name": "x", "fines": [{"max": 1}], "same": 1});
+        let b = serde_json::json!({"name": "y", "fines": [{"max": 2}, {"max": 3}], "same": 1});
+        let d: Vec<String> = json_diff(&a, &b).into_iter().map(|(p, _, _)| p).collect();
+        assert_eq!(d, ["fines/0/max", "fines/1", "name"]);
+    }
     use crate::discretion::Facts;
 
     fn d(s: &str) -> NaiveDate {

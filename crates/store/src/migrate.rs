@@ -42,6 +42,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/20261122000005_ledger_personal.sql"),
         postgres: include_str!("../migrations/postgres/20261122000005_ledger_personal.sql"),
     },
+    Migration {
+        version: 20261122000006,
+        name: "power_list",
+        sqlite: include_str!("../migrations/sqlite/20261122000006_power_list.sql"),
+        postgres: include_str!("../migrations/postgres/20261122000006_power_list.sql"),
+    },
 ];
 
 impl Store {

@@ -89,6 +89,21 @@ pub fn columns(t: Table) -> &'static [(&'static str, Ty)] {
             ("updated_at", Text),
             ("active", Int),
         ],
+        // The power list (权责清单), one row per version of an item, a benchmark or an exemption
+        // list (id `kind:code@version`), plus the list's header (id `header`); `data` is the
+        // version's JSON in the format of docs/power-list.md. Versions are never rewritten.
+        Table::PowerList => &[
+            ("tenant_id", Text),
+            ("id", Text),
+            ("kind", Text),
+            ("code", Text),
+            ("version", Int),
+            ("effective_from", Text),
+            ("approval_ref", Text),
+            ("approved_by", Text),
+            ("data", Text),
+            ("active", Int),
+        ],
     }
 }
 

@@ -62,7 +62,9 @@ pub(crate) async fn method_not_allowed() -> AppError {
         crate::record::public_key, crate::record::latest_checkpoint, crate::record::make_checkpoint, crate::record::checkpoint_at,
         crate::record::entry, crate::record::inclusion, crate::record::consistency, crate::record::upload, crate::record::download,
         crate::calendar::calendar_year, crate::calendar::procedure_rules, crate::calendar::compute_deadline,
-        crate::overrides::list, crate::overrides::set, crate::overrides::reset
+        crate::overrides::list, crate::overrides::set, crate::overrides::reset,
+        crate::power::api_list, crate::power::api_item, crate::power::api_add_version, crate::power::api_diff, crate::power::api_assess,
+        crate::power::api_import, crate::power::api_export, crate::power::public_list, crate::power::public_item
     ),
     components(schemas(ErrorBody, Page<PersonView>)),
     modifiers(&BearerAuth)

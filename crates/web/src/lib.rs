@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod record;
 pub mod limiter;
 pub mod overrides;
+pub mod power;
 pub mod services;
 pub mod ui;
 
@@ -95,6 +96,7 @@ pub fn router(state: AppState) -> Router {
         .merge(record::routes())
         .merge(calendar::routes())
         .merge(overrides::routes())
+        .merge(power::routes())
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

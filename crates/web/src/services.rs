@@ -922,6 +922,8 @@ pub async fn load_demo(store: &Store, day: NaiveDate) -> Result<usize, chengguan
     rows.extend(city.units.iter().map(OrgUnit::to_row));
     rows.extend(city.people.iter().map(Person::to_row));
     rows.extend(city.certificates.iter().map(Certificate::to_row));
+    // The demo power list (权责清单, fictitious local parts; docs/power-list.md), version by version.
+    rows.extend(chengguan_domain::power::PowerList::demo().entries().iter().map(|e| e.to_row(&tenant_id, "system")));
     let existing_accounts = store.accounts(&tenant_id).await?;
     for a in &city.accounts {
         if existing_accounts.iter().any(|e| e.id == a.id) {

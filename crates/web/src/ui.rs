@@ -158,6 +158,7 @@ pub(crate) fn nav(ctx: &Ctx, l: Lang, active: &str) -> Nav {
     items.push(("/record", l.t("全过程记录", "Record"), Some(Action::ViewRecord)));
     items.push(("/rules", l.t("规则与依据", "Rules"), None));
     items.push(("/calendar", l.t("工作日历", "Calendar"), None));
+    items.push(("/power", l.t("权责清单", "Power list"), None));
     Nav {
         tenant_name: ctx.tenant_name.clone(),
         username: ctx.account.username.clone(),

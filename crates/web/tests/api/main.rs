@@ -8,6 +8,7 @@ mod record;
 mod input;
 mod matrix;
 mod overrides;
+mod power;
 mod smoke;
 mod staffing;
 mod tenants;
