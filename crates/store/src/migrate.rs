@@ -7,47 +7,25 @@ use sqlx::Row as _;
 struct Migration {
     version: i64,
     name: &'static str,
-    sqlite: &'static str,
-    postgres: &'static str,
+    sql: &'static str,
+}
+
+/// Migrations are written once, in SQL both databases accept. The one dialect difference we use:
+/// every integer column is 64-bit — SQLite's INTEGER already is, PostgreSQL gets BIGINT.
+fn for_backend(sql: &str, backend: Backend) -> String {
+    match backend {
+        Backend::Sqlite => sql.to_owned(),
+        Backend::Postgres => sql.replace(" INTEGER", " BIGINT"),
+    }
 }
 
 const MIGRATIONS: &[Migration] = &[
-    Migration {
-        version: 20261122000001,
-        name: "foundation",
-        sqlite: include_str!("../migrations/sqlite/20261122000001_foundation.sql"),
-        postgres: include_str!("../migrations/postgres/20261122000001_foundation.sql"),
-    },
-    Migration {
-        version: 20261122000002,
-        name: "ledger_tree",
-        sqlite: include_str!("../migrations/sqlite/20261122000002_ledger_tree.sql"),
-        postgres: include_str!("../migrations/postgres/20261122000002_ledger_tree.sql"),
-    },
-    Migration {
-        version: 20261122000003,
-        name: "evidence",
-        sqlite: include_str!("../migrations/sqlite/20261122000003_evidence.sql"),
-        postgres: include_str!("../migrations/postgres/20261122000003_evidence.sql"),
-    },
-    Migration {
-        version: 20261122000004,
-        name: "rule_overrides",
-        sqlite: include_str!("../migrations/sqlite/20261122000004_rule_overrides.sql"),
-        postgres: include_str!("../migrations/postgres/20261122000004_rule_overrides.sql"),
-    },
-    Migration {
-        version: 20261122000005,
-        name: "ledger_personal",
-        sqlite: include_str!("../migrations/sqlite/20261122000005_ledger_personal.sql"),
-        postgres: include_str!("../migrations/postgres/20261122000005_ledger_personal.sql"),
-    },
-    Migration {
-        version: 20261122000006,
-        name: "power_list",
-        sqlite: include_str!("../migrations/sqlite/20261122000006_power_list.sql"),
-        postgres: include_str!("../migrations/postgres/20261122000006_power_list.sql"),
-    },
+    Migration { version: 20261122000001, name: "foundation", sql: include_str!("../migrations/20261122000001_foundation.sql") },
+    Migration { version: 20261122000002, name: "ledger_tree", sql: include_str!("../migrations/20261122000002_ledger_tree.sql") },
+    Migration { version: 20261122000003, name: "evidence", sql: include_str!("../migrations/20261122000003_evidence.sql") },
+    Migration { version: 20261122000004, name: "rule_overrides", sql: include_str!("../migrations/20261122000004_rule_overrides.sql") },
+    Migration { version: 20261122000005, name: "ledger_personal", sql: include_str!("../migrations/20261122000005_ledger_personal.sql") },
+    Migration { version: 20261122000006, name: "power_list", sql: include_str!("../migrations/20261122000006_power_list.sql") },
 ];
 
 impl Store {
@@ -73,7 +51,7 @@ impl Store {
             if done {
                 continue;
             }
-            let sql = if self.backend == Backend::Sqlite { m.sqlite } else { m.postgres };
+            let sql = for_backend(m.sql, self.backend);
             // Comment lines go first, so a ';' inside a comment cannot split a statement.
             let code: String = sql.lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join("\n");
             for stmt in code.split(';').map(str::trim).filter(|s| !s.is_empty()) {
