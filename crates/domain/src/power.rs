@@ -964,11 +964,26 @@ pub fn parse_csv(text: &str) -> Result<Vec<Vec<String>>, ImportError> {
 }
 
 /// Reads items from CSV written by [`items_to_csv`] (columns found by header name;
-/// `verified_national` is derived and ignored on input).
+/// `verified_national` is derived and ignored on input). The first bad row is the error.
 pub fn items_from_csv(text: &str) -> Result<Vec<PowerItem>, ImportError> {
+    let (items, mut errors) = items_from_csv_rows(text)?;
+    if errors.is_empty() {
+        Ok(items.into_iter().map(|(_, i)| i).collect())
+    } else {
+        Err(errors.remove(0))
+    }
+}
+
+/// The items read from CSV, each with its line, and the error of every row that could not be read.
+pub type CsvRows = (Vec<(usize, PowerItem)>, Vec<ImportError>);
+
+/// Like [`items_from_csv`], with the line of each item read (the header is line 1) and every bad
+/// row's error (`row N: …`), not only the first. The error is a file that cannot be read at all
+/// (quoting, a missing column).
+pub fn items_from_csv_rows(text: &str) -> Result<CsvRows, ImportError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let rows = parse_csv(text)?;
-    let Some((header, body)) = rows.split_first() else { return Ok(Vec::new()) };
+    let Some((header, body)) = rows.split_first() else { return Ok((Vec::new(), Vec::new())) };
     let col = |name: &str| {
         header
             .iter()
@@ -977,51 +992,59 @@ pub fn items_from_csv(text: &str) -> Result<Vec<PowerItem>, ImportError> {
     };
     let idx: Vec<usize> = CSV_HEADER[..19].iter().map(|h| col(h)).collect::<Result<_, _>>()?;
     let mut items = Vec::new();
+    let mut errors = Vec::new();
     for (n, r) in body.iter().enumerate() {
         if r.len() == 1 && r[0].is_empty() {
             continue;
         }
         let line = n + 2;
-        let get = |k: usize| -> Result<&str, ImportError> {
-            r.get(idx[k]).map(String::as_str).ok_or_else(|| ImportError(format!("row {line}: too few cells")))
-        };
-        let err = |what: &str, e: &dyn std::fmt::Display| ImportError(format!("row {line}: {what}: {e}"));
-        let list = |s: &str| -> Vec<String> {
-            if s.is_empty() {
-                Vec::new()
-            } else {
-                s.split('|').map(str::to_owned).collect()
-            }
-        };
-        let boolean = |s: &str, what: &str| -> Result<bool, ImportError> {
-            s.parse::<bool>().map_err(|e| err(what, &e))
-        };
-        items.push(PowerItem {
-            code: get(0)?.to_owned(),
-            version: get(1)?.parse().map_err(|e| err("version", &e))?,
-            effective_from: get(2)?.parse().map_err(|e| err("effective_from", &e))?,
-            approval_ref: get(3)?.to_owned(),
-            no_longer_violation: boolean(get(4)?, "no_longer_violation")?,
-            name: get(5)?.to_owned(),
-            name_en: get(6)?.to_owned(),
-            category: Category::parse(get(7)?).ok_or_else(|| err("category", &get(7).unwrap_or_default()))?,
-            levels: list(get(8)?)
-                .iter()
-                .map(|s| UnitLevel::parse(s).ok_or_else(|| err("levels", s)))
-                .collect::<Result<_, _>>()?,
-            local: boolean(get(9)?, "local")?,
-            penalty_types: list(get(10)?).iter().map(|s| enum_parse(s)).collect::<Result<_, _>>()?,
-            order_to_correct: Some(get(11)?.to_owned()).filter(|s| !s.is_empty()),
-            elements: if get(12)?.is_empty() { Vec::new() } else { get(12)?.split('\n').map(str::to_owned).collect() },
-            procedure: get(13)?.to_owned(),
-            responsibility: get(14)?.to_owned(),
-            supervision: get(15)?.to_owned(),
-            legal_basis: serde_json::from_str(get(16)?).map_err(|e| err("legal_basis", &e))?,
-            fines: serde_json::from_str(get(17)?).map_err(|e| err("fines", &e))?,
-            measures: serde_json::from_str(get(18)?).map_err(|e| err("measures", &e))?,
-        });
+        match item_from_csv_row(line, r, &idx) {
+            Ok(i) => items.push((line, i)),
+            Err(e) => errors.push(e),
+        }
     }
-    Ok(items)
+    Ok((items, errors))
+}
+
+fn item_from_csv_row(line: usize, r: &[String], idx: &[usize]) -> Result<PowerItem, ImportError> {
+    let get = |k: usize| -> Result<&str, ImportError> {
+        r.get(idx[k]).map(String::as_str).ok_or_else(|| ImportError(format!("row {line}: too few cells")))
+    };
+    let err = |what: &str, e: &dyn std::fmt::Display| ImportError(format!("row {line}: {what}: {e}"));
+    let list = |s: &str| -> Vec<String> {
+        if s.is_empty() {
+            Vec::new()
+        } else {
+            s.split('|').map(str::to_owned).collect()
+        }
+    };
+    let boolean = |s: &str, what: &str| -> Result<bool, ImportError> {
+        s.parse::<bool>().map_err(|e| err(what, &e))
+    };
+    Ok(PowerItem {
+        code: get(0)?.to_owned(),
+        version: get(1)?.parse().map_err(|e| err("version", &e))?,
+        effective_from: get(2)?.parse().map_err(|e| err("effective_from", &e))?,
+        approval_ref: get(3)?.to_owned(),
+        no_longer_violation: boolean(get(4)?, "no_longer_violation")?,
+        name: get(5)?.to_owned(),
+        name_en: get(6)?.to_owned(),
+        category: Category::parse(get(7)?).ok_or_else(|| err("category", &get(7).unwrap_or_default()))?,
+        levels: list(get(8)?)
+            .iter()
+            .map(|s| UnitLevel::parse(s).ok_or_else(|| err("levels", s)))
+            .collect::<Result<_, _>>()?,
+        local: boolean(get(9)?, "local")?,
+        penalty_types: list(get(10)?).iter().map(|s| enum_parse(s).map_err(|e| err("penalty_types", &e.0))).collect::<Result<_, _>>()?,
+        order_to_correct: Some(get(11)?.to_owned()).filter(|s| !s.is_empty()),
+        elements: if get(12)?.is_empty() { Vec::new() } else { get(12)?.split('\n').map(str::to_owned).collect() },
+        procedure: get(13)?.to_owned(),
+        responsibility: get(14)?.to_owned(),
+        supervision: get(15)?.to_owned(),
+        legal_basis: serde_json::from_str(get(16)?).map_err(|e| err("legal_basis", &e))?,
+        fines: serde_json::from_str(get(17)?).map_err(|e| err("fines", &e))?,
+        measures: serde_json::from_str(get(18)?).map_err(|e| err("measures", &e))?,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------

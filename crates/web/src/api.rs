@@ -64,7 +64,8 @@ pub(crate) async fn method_not_allowed() -> AppError {
         crate::calendar::calendar_year, crate::calendar::procedure_rules, crate::calendar::compute_deadline,
         crate::overrides::list, crate::overrides::set, crate::overrides::reset,
         crate::power::api_list, crate::power::api_item, crate::power::api_add_version, crate::power::api_diff, crate::power::api_assess,
-        crate::power::api_import, crate::power::api_export, crate::power::public_list, crate::power::public_item
+        crate::power::api_import, crate::power::api_export, crate::power::api_add_benchmark_version, crate::power::api_benchmark_diff,
+        crate::power::api_add_exemption_list_version, crate::power::api_exemption_list_diff, crate::power::public_list, crate::power::public_item
     ),
     components(schemas(ErrorBody, Page<PersonView>)),
     modifiers(&BearerAuth)

@@ -23,7 +23,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use chengguan_domain::discretion::{self, AmountCheck, Assessment, Benchmark, Facts, Harm, Tier, TierRange};
+use chengguan_domain::discretion::{self, AmountCheck, Assessment, Benchmark, ExemptionList, Facts, Harm, Tier, TierRange};
 use chengguan_domain::power::{self, Category, Entry, FineAmount, FineRule, Party, PowerItem, PowerList};
 use chengguan_domain::{Change, Table};
 use chrono::NaiveDate;
@@ -41,11 +41,16 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/power-items/{code}/versions", post(api_add_version))
         .route("/api/v1/power-items/{code}/diff", get(api_diff))
         .route("/api/v1/power-items/{code}/assess", post(api_assess))
+        .route("/api/v1/power-items/{code}/benchmark/versions", post(api_add_benchmark_version))
+        .route("/api/v1/power-items/{code}/benchmark/diff", get(api_benchmark_diff))
+        .route("/api/v1/exemption-lists/{code}/versions", post(api_add_exemption_list_version))
+        .route("/api/v1/exemption-lists/{code}/diff", get(api_exemption_list_diff))
         .route("/api/v1/power-list/import", post(api_import).layer(DefaultBodyLimit::max(IMPORT_LIMIT)))
         .route("/api/v1/power-list/export", get(api_export))
         .route("/api/v1/public/power-items", get(public_list))
         .route("/api/v1/public/power-items/{code}", get(public_item))
         .route("/power", get(ui_list))
+        .route("/power/import", post(ui_import).layer(DefaultBodyLimit::max(IMPORT_LIMIT * 3)))
         .route("/power/{code}", get(ui_item))
         .route("/power/{code}/versions", post(ui_add_version))
         .route("/power/{code}/calculator", get(ui_calculator))
@@ -303,6 +308,36 @@ fn unprocessable(code: &str, zh: impl Into<String>, en: impl Into<String>) -> Ap
     AppError::new(StatusCode::UNPROCESSABLE_ENTITY, code, zh, en)
 }
 
+/// Checks a new version's approval reference and effective date (after `last_day`, the latest
+/// existing version's) and completes its JSON object: `key` (the item or list code), `version`,
+/// `effective_from`, `approval_ref` are set by the server.
+#[allow(clippy::too_many_arguments)]
+fn new_version_object(what: (&str, &str), data: J, key: &str, code: &str, next: u32, effective_from: NaiveDate, approval_ref: &str, last_day: NaiveDate) -> ApiResult<J> {
+    let approval = approval_ref.trim();
+    if approval.is_empty() {
+        return Err(unprocessable("missing_approval_ref", "请填写批准文号（如党组会、局务会纪要）", "approval_ref is required: the act that approved the version"));
+    }
+    if effective_from <= last_day {
+        return Err(unprocessable(
+            "effective_date_not_after_latest",
+            format!("施行日期须晚于现有最新版本的施行日期（{last_day}）"),
+            format!("effective_from must be after the latest version's ({last_day})"),
+        ));
+    }
+    let J::Object(mut obj) = data else {
+        return Err(unprocessable(&format!("invalid_{}", what.1), format!("{} 须为对象", what.0), format!("{} must be an object", what.1)));
+    };
+    obj.insert(key.into(), J::from(code));
+    obj.insert("version".into(), J::from(next));
+    obj.insert("effective_from".into(), J::from(effective_from.to_string()));
+    obj.insert("approval_ref".into(), J::from(approval));
+    Ok(J::Object(obj))
+}
+
+fn parse_version<T: serde::de::DeserializeOwned>(what: (&str, &str), v: J) -> ApiResult<T> {
+    serde_json::from_value(v).map_err(|e| unprocessable(&format!("invalid_{}", what.1), format!("{}格式错误: {e}", what.0), format!("invalid {}: {e}", what.1)))
+}
+
 /// Add a version of an existing item: validated against the whole list, one ledger entry.
 pub async fn add_version(ctx: &Ctx, code: &str, input: VersionInput) -> ApiResult<PowerItem> {
     require_rules_admin(ctx)?;
@@ -313,25 +348,8 @@ pub async fn add_version(ctx: &Ctx, code: &str, input: VersionInput) -> ApiResul
     };
     let next = latest.version + 1;
     let last_day = versions.iter().map(|i| i.effective_from).max().unwrap_or(latest.effective_from);
-    let approval = input.approval_ref.trim();
-    if approval.is_empty() {
-        return Err(unprocessable("missing_approval_ref", "请填写批准文号（如党组会、局务会纪要）", "approval_ref is required: the act that approved the version"));
-    }
-    if input.effective_from <= last_day {
-        return Err(unprocessable(
-            "effective_date_not_after_latest",
-            format!("施行日期须晚于现有最新版本的施行日期（{last_day}）"),
-            format!("effective_from must be after the latest version's ({last_day})"),
-        ));
-    }
-    let J::Object(mut obj) = input.item else {
-        return Err(unprocessable("invalid_item", "item 须为事项对象", "item must be an object"));
-    };
-    obj.insert("code".into(), J::from(code));
-    obj.insert("version".into(), J::from(next));
-    obj.insert("effective_from".into(), J::from(input.effective_from.to_string()));
-    obj.insert("approval_ref".into(), J::from(approval));
-    let item: PowerItem = serde_json::from_value(J::Object(obj)).map_err(|e| unprocessable("invalid_item", format!("事项格式错误: {e}"), format!("invalid item: {e}")))?;
+    let what = ("事项", "item");
+    let item: PowerItem = parse_version(what, new_version_object(what, input.item, "code", code, next, input.effective_from, &input.approval_ref, last_day)?)?;
     list.items.push(item.clone());
     let problems = list.problems();
     if !problems.is_empty() {
@@ -340,6 +358,76 @@ pub async fn add_version(ctx: &Ctx, code: &str, input: VersionInput) -> ApiResul
     let change = Change::new("power.item.version", format!("power_item/{code}")).row(Entry::item(&item).to_row(&ctx.tenant_id, &ctx.account.id));
     ctx.state.store.commit(&ctx.tenant_id, &ctx.account.id, &change).await?;
     Ok(item)
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BenchmarkVersionInput {
+    /// The day the new version takes effect (after every existing version's).
+    #[schema(value_type = String, format = Date)]
+    pub effective_from: NaiveDate,
+    /// The act that approved it.
+    pub approval_ref: String,
+    /// The benchmark version in the format of docs/power-list.md; `item_code`, `version`,
+    /// `effective_from` and `approval_ref` may be omitted (the server sets them).
+    #[schema(value_type = Object)]
+    pub benchmark: J,
+}
+
+/// Add a version of an item's discretion benchmark: validated against the whole list (an
+/// unconditional standard tier, ranges), one ledger entry.
+pub async fn add_benchmark_version(ctx: &Ctx, code: &str, input: BenchmarkVersionInput) -> ApiResult<Benchmark> {
+    require_rules_admin(ctx)?;
+    let mut list = load_for(ctx).await?;
+    let versions: Vec<&Benchmark> = list.benchmarks.iter().filter(|b| b.item_code == code).collect();
+    let (Some(next), Some(last_day)) = (versions.iter().map(|b| b.version).max(), versions.iter().map(|b| b.effective_from).max()) else {
+        return Err(AppError::not_found(&format!("裁量基准 {code}"), &format!("discretion benchmark {code}")));
+    };
+    let what = ("裁量基准", "benchmark");
+    let b: Benchmark = parse_version(what, new_version_object(what, input.benchmark, "item_code", code, next + 1, input.effective_from, &input.approval_ref, last_day)?)?;
+    list.benchmarks.push(b.clone());
+    let problems = list.problems();
+    if !problems.is_empty() {
+        return Err(invalid_list(&problems));
+    }
+    let change = Change::new("power.benchmark.version", format!("benchmark/{code}")).row(Entry::benchmark(&b).to_row(&ctx.tenant_id, &ctx.account.id));
+    ctx.state.store.commit(&ctx.tenant_id, &ctx.account.id, &change).await?;
+    Ok(b)
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExemptionListVersionInput {
+    /// The day the new version takes effect (after every existing version's).
+    #[schema(value_type = String, format = Date)]
+    pub effective_from: NaiveDate,
+    /// The act that approved it.
+    pub approval_ref: String,
+    /// The list version in the format of docs/power-list.md; `code`, `version`, `effective_from`
+    /// and `approval_ref` may be omitted (the server sets them).
+    #[schema(value_type = Object)]
+    pub exemption_list: J,
+}
+
+/// Add a version of a 首违不罚 / 轻微违法免罚 list: validated against the whole list (every entry
+/// names a known item), one ledger entry.
+pub async fn add_exemption_list_version(ctx: &Ctx, code: &str, input: ExemptionListVersionInput) -> ApiResult<ExemptionList> {
+    require_rules_admin(ctx)?;
+    let mut list = load_for(ctx).await?;
+    let versions: Vec<&ExemptionList> = list.exemption_lists.iter().filter(|l| l.code == code).collect();
+    let (Some(next), Some(last_day)) = (versions.iter().map(|l| l.version).max(), versions.iter().map(|l| l.effective_from).max()) else {
+        return Err(AppError::not_found(&format!("免罚清单 {code}"), &format!("exemption list {code}")));
+    };
+    let what = ("免罚清单", "exemption_list");
+    let l: ExemptionList = parse_version(what, new_version_object(what, input.exemption_list, "code", code, next + 1, input.effective_from, &input.approval_ref, last_day)?)?;
+    list.exemption_lists.push(l.clone());
+    let problems = list.problems();
+    if !problems.is_empty() {
+        return Err(invalid_list(&problems));
+    }
+    let change = Change::new("power.exemption_list.version", format!("exemption_list/{code}")).row(Entry::exemption_list(&l).to_row(&ctx.tenant_id, &ctx.account.id));
+    ctx.state.store.commit(&ctx.tenant_id, &ctx.account.id, &change).await?;
+    Ok(l)
 }
 
 fn invalid_list(problems: &[String]) -> AppError {
@@ -364,22 +452,81 @@ pub struct ImportReport {
     pub seq: Option<u64>,
 }
 
-/// Import a list in the documented JSON format: every version not yet on the tenant's list is
-/// added, in one ledger entry; a version on the list with other content, or any problem of the
-/// merged list, refuses the whole import (422 naming every problem).
-pub async fn import(ctx: &Ctx, text: &str) -> ApiResult<ImportReport> {
-    require_rules_admin(ctx)?;
-    let incoming: PowerList = serde_json::from_str(text).map_err(|e| invalid_list(&[e.to_string()]))?;
-    let mut problems = Vec::new();
-    if incoming.format != power::FORMAT {
-        problems.push(format!("format is {:?}, expected {:?}", incoming.format, power::FORMAT));
+/// Why an import was refused: every problem of the list (a 422 naming them all), or another error.
+pub enum ImportRefused {
+    Problems(Vec<String>),
+    Other(AppError),
+}
+
+impl From<AppError> for ImportRefused {
+    fn from(e: AppError) -> Self {
+        ImportRefused::Other(e)
     }
+}
+
+impl From<ImportRefused> for AppError {
+    fn from(r: ImportRefused) -> Self {
+        match r {
+            ImportRefused::Problems(p) => invalid_list(&p),
+            ImportRefused::Other(e) => e,
+        }
+    }
+}
+
+/// The format of an imported text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportFormat {
+    /// The whole list (`chengguan.power_list/1`).
+    Json,
+    /// Item versions only (docs/power-list.md, "CSV format"); problems name their row.
+    Csv,
+}
+
+impl ImportFormat {
+    /// JSON when the text starts with `{` (after a BOM and white space), else CSV.
+    pub fn sniff(text: &str) -> ImportFormat {
+        if text.trim_start_matches('\u{feff}').trim_start().starts_with('{') {
+            ImportFormat::Json
+        } else {
+            ImportFormat::Csv
+        }
+    }
+}
+
+/// Import a list in the documented JSON format, or item versions in the documented CSV format:
+/// every version not yet on the tenant's list is added, in one ledger entry; a version on the list
+/// with other content, or any problem of the merged list, refuses the whole import (every problem
+/// named; for CSV with its row).
+pub async fn import(ctx: &Ctx, text: &str, format: ImportFormat) -> Result<ImportReport, ImportRefused> {
+    require_rules_admin(ctx)?;
+    let mut problems = Vec::new();
+    // (item code, version, CSV line) of every CSV row
+    let mut lines: Vec<(String, u32, usize)> = Vec::new();
+    let incoming: PowerList = match format {
+        ImportFormat::Json => {
+            let incoming: PowerList = serde_json::from_str(text).map_err(|e| ImportRefused::Problems(vec![e.to_string()]))?;
+            if incoming.format != power::FORMAT {
+                problems.push(format!("format is {:?}, expected {:?}", incoming.format, power::FORMAT));
+            }
+            incoming
+        }
+        ImportFormat::Csv => {
+            let (rows, bad_rows) = power::items_from_csv_rows(text).map_err(|e| ImportRefused::Problems(vec![e.0]))?;
+            problems.extend(bad_rows.into_iter().map(|e| e.0));
+            lines = rows.iter().map(|(line, i)| (i.code.clone(), i.version, *line)).collect();
+            let code = tenant_code(ctx).await?;
+            let mut list = PowerList::from_entries(&code, &[]).map_err(internal)?;
+            list.items = rows.into_iter().map(|(_, i)| i).collect();
+            list
+        }
+    };
+    let with_header = format == ImportFormat::Json;
     problems.extend(incoming.problems());
     let existing = load_for(ctx).await?;
     let have: std::collections::BTreeMap<String, Entry> = existing.entries().into_iter().filter(|e| e.kind != power::EntryKind::Header || !existing.title.is_empty()).map(|e| (e.id(), e)).collect();
     let mut report = ImportReport { added_items: 0, added_benchmarks: 0, added_exemption_lists: 0, unchanged: 0, header_updated: false, seq: None };
     let mut new = Vec::new();
-    for e in incoming.entries() {
+    for e in incoming.entries().into_iter().filter(|e| with_header || e.kind != power::EntryKind::Header) {
         match have.get(&e.id()) {
             Some(old) if old.data == e.data => report.unchanged += usize::from(e.kind != power::EntryKind::Header),
             Some(_) if e.kind == power::EntryKind::Header => {
@@ -401,20 +548,28 @@ pub async fn import(ctx: &Ctx, text: &str) -> ApiResult<ImportReport> {
     if problems.is_empty() {
         let mut all: Vec<Entry> = have.values().filter(|e| !new.iter().any(|n| n.id() == e.id())).cloned().collect();
         all.extend(new.iter().cloned());
-        let merged = PowerList::from_entries(&incoming.tenant, &all).map_err(|e| invalid_list(&[e.0]))?;
+        let merged = PowerList::from_entries(&incoming.tenant, &all).map_err(|e| ImportRefused::Problems(vec![e.0]))?;
         problems.extend(merged.problems());
     }
     if !problems.is_empty() {
-        return Err(invalid_list(&problems));
+        return Err(ImportRefused::Problems(problems.into_iter().map(|p| at_row(p, &lines)).collect()));
     }
     if !new.is_empty() {
         let change = Change {
             rows: new.iter().map(|e| e.to_row(&ctx.tenant_id, &ctx.account.id)).collect(),
             ..Change::new("power.list.import", "power_list")
         };
-        report.seq = Some(ctx.state.store.commit(&ctx.tenant_id, &ctx.account.id, &change).await?.seq);
+        report.seq = Some(ctx.state.store.commit(&ctx.tenant_id, &ctx.account.id, &change).await.map_err(AppError::from)?.seq);
     }
     Ok(report)
+}
+
+/// Prefixes a problem about an imported CSV item version with its row (`row 7: item SZ-001 v2: …`).
+fn at_row(p: String, lines: &[(String, u32, usize)]) -> String {
+    match lines.iter().find(|(c, v, _)| p.starts_with(&format!("item {c} v{v}:")) || p.starts_with(&format!("item:{c}@{v}:"))) {
+        Some((_, _, line)) => format!("row {line}: {p}"),
+        None => p,
+    }
 }
 
 // ------------------------------------------------------------------ diff and assess
@@ -447,10 +602,15 @@ pub struct DiffQuery {
 }
 
 fn diff(list: &PowerList, code: &str, from: u32, to: u32) -> ApiResult<DiffView> {
+    diff_versions(list.versions(code).into_iter().map(|i| (i.version, i)).collect(), code, from, to)
+}
+
+/// The field-by-field difference of two versions among `versions` (version number, value).
+fn diff_versions<T: Serialize>(versions: Vec<(u32, &T)>, code: &str, from: u32, to: u32) -> ApiResult<DiffView> {
     let get = |v: u32| {
-        list.versions(code).into_iter().find(|i| i.version == v).ok_or_else(|| AppError::not_found(&format!("{code} 第{v}版"), &format!("{code} version {v}")))
+        versions.iter().find(|(n, _)| *n == v).map(|(_, x)| serde_json::to_value(x).unwrap_or_default()).ok_or_else(|| AppError::not_found(&format!("{code} 第{v}版"), &format!("{code} version {v}")))
     };
-    let (a, b) = (serde_json::to_value(get(from)?).unwrap_or_default(), serde_json::to_value(get(to)?).unwrap_or_default());
+    let (a, b) = (get(from)?, get(to)?);
     let changes = power::json_diff(&a, &b).into_iter().map(|(field, from, to)| FieldChange { field, from, to }).collect();
     Ok(DiffView { code: code.to_owned(), from, to, changes })
 }
@@ -555,6 +715,44 @@ pub(crate) async fn api_add_version(ctx: Ctx, Path(code): Path<String>, Json(inp
     add_version(&ctx, &code, input).await.map(|i| (StatusCode::CREATED, axum::Json(i)))
 }
 
+/// Add a version of an item's discretion benchmark (administrators of the whole tenant), with its
+/// approval reference and effective date; validated (422 naming every problem, nothing saved); one
+/// entry of the full-process record.
+#[utoipa::path(post, path = "/api/v1/power-items/{code}/benchmark/versions", request_body = BenchmarkVersionInput, params(("code" = String, Path, description = "the item's code")),
+    responses((status = 201, description = "the new benchmark version (docs/power-list.md)"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub(crate) async fn api_add_benchmark_version(ctx: Ctx, Path(code): Path<String>, Json(input): Json<BenchmarkVersionInput>) -> ApiResult<(StatusCode, axum::Json<Benchmark>)> {
+    add_benchmark_version(&ctx, &code, input).await.map(|b| (StatusCode::CREATED, axum::Json(b)))
+}
+
+/// Compare two versions of an item's discretion benchmark field by field.
+#[utoipa::path(get, path = "/api/v1/power-items/{code}/benchmark/diff", params(("code" = String, Path), DiffQuery),
+    responses((status = 200, body = DiffView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+pub(crate) async fn api_benchmark_diff(ctx: Ctx, Path(code): Path<String>, Query(q): Query<DiffQuery>) -> ApiResult<axum::Json<DiffView>> {
+    let list = load_for(&ctx).await?;
+    let versions = list.benchmarks.iter().filter(|b| b.item_code == code).map(|b| (b.version, b)).collect();
+    diff_versions(versions, &code, q.from, q.to).map(axum::Json)
+}
+
+/// Add a version of a 首违不罚 / 轻微违法免罚 list (administrators of the whole tenant), with its
+/// approval reference and effective date; validated (422 naming every problem, nothing saved); one
+/// entry of the full-process record.
+#[utoipa::path(post, path = "/api/v1/exemption-lists/{code}/versions", request_body = ExemptionListVersionInput, params(("code" = String, Path, description = "the list's code")),
+    responses((status = 201, description = "the new list version (docs/power-list.md)"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub(crate) async fn api_add_exemption_list_version(ctx: Ctx, Path(code): Path<String>, Json(input): Json<ExemptionListVersionInput>) -> ApiResult<(StatusCode, axum::Json<ExemptionList>)> {
+    add_exemption_list_version(&ctx, &code, input).await.map(|l| (StatusCode::CREATED, axum::Json(l)))
+}
+
+/// Compare two versions of an exemption list field by field.
+#[utoipa::path(get, path = "/api/v1/exemption-lists/{code}/diff", params(("code" = String, Path), DiffQuery),
+    responses((status = 200, body = DiffView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+pub(crate) async fn api_exemption_list_diff(ctx: Ctx, Path(code): Path<String>, Query(q): Query<DiffQuery>) -> ApiResult<axum::Json<DiffView>> {
+    let list = load_for(&ctx).await?;
+    let versions = list.exemption_lists.iter().filter(|l| l.code == code).map(|l| (l.version, l)).collect();
+    diff_versions(versions, &code, q.from, q.to).map(axum::Json)
+}
+
 /// Compare two versions of an item field by field.
 #[utoipa::path(get, path = "/api/v1/power-items/{code}/diff", params(("code" = String, Path), DiffQuery),
     responses((status = 200, body = DiffView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
@@ -575,18 +773,35 @@ pub(crate) async fn api_assess(ctx: Ctx, Path(code): Path<String>, Json(i): Json
     assess(&list, &code, i.violation_date, i.decision_date, &facts, i.proposed_fen).map(axum::Json)
 }
 
-/// Import a power list (the JSON of docs/power-list.md, up to 8 MB; administrators of the whole
-/// tenant). New versions are added in one ledger entry; versions already present must be identical.
-#[utoipa::path(post, path = "/api/v1/power-list/import", request_body(content = Object, description = "chengguan.power_list/1 JSON"),
+/// Import a power list (administrators of the whole tenant; up to 8 MB): `application/json` = the
+/// whole list (docs/power-list.md), `text/csv` = item versions (the CSV the export gives). New
+/// versions are added in one ledger entry; versions already present must be identical; a refusal
+/// (422) names every problem, for CSV with its row.
+#[utoipa::path(post, path = "/api/v1/power-list/import",
+    request_body(description = "`application/json`: the chengguan.power_list/1 JSON; `text/csv`: item versions, the CSV format of docs/power-list.md",
+        content((Object = "application/json"), (String = "text/csv"))),
     responses((status = 200, body = ImportReport), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
-pub(crate) async fn api_import(ctx: Ctx, body: Result<Bytes, axum::extract::rejection::BytesRejection>) -> ApiResult<axum::Json<ImportReport>> {
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub(crate) async fn api_import(ctx: Ctx, headers: axum::http::HeaderMap, body: Result<Bytes, axum::extract::rejection::BytesRejection>) -> ApiResult<axum::Json<ImportReport>> {
     let body = body.map_err(|e| {
         let code = if e.status() == StatusCode::PAYLOAD_TOO_LARGE { "payload_too_large" } else { "invalid_body" };
         AppError::new(e.status(), code, format!("请求体无效: {}", e.body_text()), format!("invalid request body: {}", e.body_text()))
     })?;
+    let mime = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let format = match mime.as_str() {
+        "" | "application/json" => ImportFormat::Json,
+        "text/csv" => ImportFormat::Csv,
+        other => {
+            return Err(AppError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                format!("不支持的类型 {other}（application/json 或 text/csv）"),
+                format!("unsupported type {other} (application/json or text/csv)"),
+            ))
+        }
+    };
     let text = std::str::from_utf8(&body).map_err(|_| AppError::bad_request("invalid_body", "请求体不是 UTF-8", "the body is not UTF-8"))?;
-    import(&ctx, text).await.map(axum::Json)
+    Ok(axum::Json(import(&ctx, text, format).await?))
 }
 
 #[derive(Debug, Clone, Deserialize, IntoParams)]
@@ -783,6 +998,9 @@ struct ListPage {
     prev: Option<String>,
     next: Option<String>,
     admin: bool,
+    csrf: String,
+    import_text: String,
+    import_errors: Vec<String>,
     public_href: String,
 }
 
@@ -806,13 +1024,17 @@ fn pager(base: &str, f: &ListQuery, p: &Page<ItemSummary>) -> (Option<String>, O
 }
 
 async fn ui_list(UiCtx(ctx): UiCtx, l: Lang, Query(f): Query<ListQuery>) -> UiResult {
-    let list = load_for(&ctx).await?;
+    list_page(&ctx, l, f, String::new(), Vec::new()).await
+}
+
+async fn list_page(ctx: &Ctx, l: Lang, f: ListQuery, import_text: String, import_errors: Vec<String>) -> UiResult {
+    let list = load_for(ctx).await?;
     let f = ListQuery { limit: f.limit.or(Some(100)), ..f };
     let p = search(&list, &f, crate::services::today())?;
     let (prev, next) = pager("/power", &f, &p);
-    let code = tenant_code(&ctx).await?;
+    let code = tenant_code(ctx).await?;
     page(ListPage {
-        nav: nav(&ctx, l, "/power"),
+        nav: nav(ctx, l, "/power"),
         l,
         title: list.title.clone(),
         q: f.q.clone().unwrap_or_default(),
@@ -821,9 +1043,32 @@ async fn ui_list(UiCtx(ctx): UiCtx, l: Lang, Query(f): Query<ListQuery>) -> UiRe
         page: p,
         prev,
         next,
-        admin: can_manage_rules(&ctx),
+        admin: can_manage_rules(ctx),
+        csrf: ctx.csrf(),
+        import_text,
+        import_errors,
         public_href: format!("/public/power-list?tenant={code}"),
     })
+}
+
+/// The import form (administrators): JSON or CSV pasted into the textarea; a refusal re-renders
+/// the list with every problem (CSV: with its row) and the text kept.
+async fn ui_import(UiCtx(ctx): UiCtx, l: Lang, body: Bytes) -> UiResult {
+    let form = crate::ui::FormData::checked_for(&ctx, &body)?;
+    let text = form.raw("text");
+    let problems = if text.trim().is_empty() {
+        vec![l.t("请粘贴 JSON 或 CSV", "paste JSON or CSV").to_owned()]
+    } else {
+        match import(&ctx, &text, ImportFormat::sniff(&text)).await {
+            Ok(_) => return Ok(Redirect::to("/power").into_response()),
+            Err(ImportRefused::Problems(p)) => p,
+            Err(ImportRefused::Other(e)) if e.status == StatusCode::FORBIDDEN => return Err(UiErr(e)),
+            Err(ImportRefused::Other(e)) => vec![l.t(&e.message_zh, &e.message_en).to_owned()],
+        }
+    };
+    let mut r = list_page(&ctx, l, ListQuery::default(), text, problems).await?;
+    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(r)
 }
 
 pub struct VersionRow {

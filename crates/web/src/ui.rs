@@ -118,7 +118,7 @@ impl FormData {
         self.0.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_owned()).unwrap_or_default()
     }
     /// As given, untrimmed (a file pasted into a textarea keeps its line numbers).
-    fn raw(&self, k: &str) -> String {
+    pub(crate) fn raw(&self, k: &str) -> String {
         self.0.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default()
     }
     fn opt(&self, k: &str) -> Option<String> {
@@ -131,7 +131,7 @@ impl FormData {
         self.0.iter().any(|(n, _)| n == k)
     }
     /// Parse and check the CSRF token against the session.
-    fn checked_for(ctx: &Ctx, body: &Bytes) -> Result<FormData, AppError> {
+    pub(crate) fn checked_for(ctx: &Ctx, body: &Bytes) -> Result<FormData, AppError> {
         let f = FormData::parse(body)?;
         ctx.check_csrf(&f.get("_csrf"))?;
         Ok(f)

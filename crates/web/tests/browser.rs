@@ -171,3 +171,46 @@ async fn the_public_verify_page_works_in_the_browser() {
     assert!(text(c, "#entry").await.contains("demo.load"));
     b.client.clone().close().await.ok();
 }
+
+/// An officer searches the power list for 占道, opens an item's discretion calculator, enters the
+/// facts and reads the tier and the text the notice prints (the same as the API's assessment).
+#[tokio::test]
+#[ignore = "needs Debian chromium + chromium-driver; run by .ci/run"]
+async fn officer_searches_the_power_list_and_uses_the_calculator() {
+    let app = spawn_app().await;
+    let b = browser().await;
+    let c = &b.client;
+    let result = async {
+        login(c, &app, "officer").await;
+        c.goto(&app.url("/power")).await.unwrap();
+        c.find(Locator::Id("f-q")).await.unwrap().send_keys("占道").await.unwrap();
+        c.find(Locator::Css("#power-search button[type='submit']")).await.unwrap().click().await.unwrap();
+        c.wait().for_element(Locator::Css("#power-items tr[data-code='SZ-001']")).await.unwrap();
+        assert!(c.current_url().await.unwrap().query().unwrap_or_default().contains("q="), "the search is in the URL");
+        let rows = c.find_all(Locator::Css("#power-items tr[data-code]")).await.unwrap();
+        let token = app.token("officer").await;
+        let api: serde_json::Value = app.get(&token, "/api/v1/power-items?q=占道&limit=100").await.json().await.unwrap();
+        assert_eq!(rows.len() as u64, api["total"].as_u64().unwrap(), "the page lists what the API finds");
+        c.find(Locator::Css("#power-items tr[data-code='SZ-001'] a[href='/power/SZ-001/calculator']")).await.unwrap().click().await.unwrap();
+        c.wait().for_element(Locator::Id("calc-form")).await.unwrap();
+        let violation = c.find(Locator::Id("c-v")).await.unwrap().prop("value").await.unwrap().unwrap();
+        let decision = c.find(Locator::Id("c-d")).await.unwrap().prop("value").await.unwrap().unwrap();
+        c.find(Locator::Id("c-age")).await.unwrap().send_keys("40").await.unwrap();
+        c.find(Locator::Id("c-q")).await.unwrap().send_keys("10").await.unwrap();
+        c.find(Locator::Css("#calc-form button[type='submit']")).await.unwrap().click().await.unwrap();
+        c.wait().for_element(Locator::Id("result")).await.unwrap();
+        let body = serde_json::json!({"violation_date": violation, "decision_date": decision, "facts": {"party": "individual", "age": 40, "quantity": 10}});
+        let api: serde_json::Value = app.post(&token, "/api/v1/power-items/SZ-001/assess", body).await.json().await.unwrap();
+        assert_eq!(text(c, "#tier").await, api["tier_zh"].as_str().unwrap());
+        assert_eq!(text(c, "#tier").await, "一般处罚", "quantity 10 is the standard tier");
+        let notice = text(c, "#notice-text").await;
+        assert_eq!(notice, api["assessment"]["text_zh"].as_str().unwrap());
+        assert!(notice.contains("《城市道路管理条例》第四十二条") && notice.contains("拟给予罚款"), "{notice}");
+    };
+    let outcome = tokio::time::timeout(Duration::from_secs(120), result).await;
+    if outcome.is_err() {
+        screenshot(c, "officer_searches_the_power_list_and_uses_the_calculator").await;
+        panic!("browser flow timed out");
+    }
+    b.client.clone().close().await.ok();
+}

@@ -274,7 +274,7 @@ async fn public_pages_and_json_need_no_login_and_show_the_quoted_text() {
     let j: Value = get("/api/v1/public/power-items?tenant=jianghan&q=占道".into()).await.unwrap().json().await.unwrap();
     assert!(codes(&j).contains("SZ-001"));
     let j: Value = get("/api/v1/public/power-items/SZ-001?tenant=jianghan".into()).await.unwrap().json().await.unwrap();
-    assert_eq!(j["versions"][0]["legal_basis"][1]["quote"].as_str().is_some(), true);
+    assert!(j["versions"][0]["legal_basis"][1]["quote"].as_str().is_some());
     expect_error(get("/api/v1/public/power-items?tenant=nowhere".into()).await.unwrap(), StatusCode::NOT_FOUND, "not_found").await;
     // the public JSON is read-only
     let r = app.client.post(app.url("/api/v1/public/power-items")).json(&json!({})).send().await.unwrap();
@@ -326,4 +326,179 @@ async fn the_logged_in_pages_render_and_the_calculator_works_without_javascript(
     // without a session the pages redirect to the login
     let r = app.client.get(app.url("/power")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn csv_export_imports_into_a_new_tenant_with_the_same_items_and_rows_in_every_problem() {
+    let app = spawn_app().await;
+    let admin = app.token("admin").await;
+    let csv = app.get(&admin, "/api/v1/power-list/export?format=csv").await.text().await.unwrap();
+    chengguan_web::services::create_first_admin(&app.store, "second", "第二示范市", "第二示范市城市管理局", "second-admin", "Second-Admin-2026").await.unwrap();
+    let second = app.token_with("second-admin", "Second-Admin-2026").await;
+    let t2 = app.store.tenant_by_code("second").await.unwrap().unwrap().id;
+    let before = app.ledger_len_of(&t2).await;
+
+    // problems: every bad row is named, nothing is saved
+    let lines: Vec<&str> = csv.split("\r\n").collect();
+    let mut bad = lines.clone();
+    let row3 = lines[2].replacen(",urban_appearance,", ",nonsense,", 1);
+    let row5 = lines[4].replacen(",bureau|street,", ",,", 1);
+    bad[2] = &row3;
+    bad[4] = &row5;
+    let bad = bad.join("\r\n");
+    assert_ne!(bad, csv, "the rows were changed");
+    let v = expect_error(app.post_raw(&second, "/api/v1/power-list/import", "text/csv", bad).await, StatusCode::UNPROCESSABLE_ENTITY, "invalid_power_list").await;
+    let msg = v["error"]["message"].as_str().unwrap();
+    assert!(msg.contains("row 3: category") || msg.contains("row 3: item"), "row 3 not reported: {msg}");
+    assert!(msg.contains("row 5: "), "row 5 not reported: {msg}");
+    let r = app.post_raw(&second, "/api/v1/power-list/import", "text/xml", csv.clone()).await;
+    expect_error(r, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type").await;
+    assert_eq!(app.ledger_len_of(&t2).await, before, "refused imports record nothing");
+
+    // the export imports: the same item versions, one ledger entry
+    let report = expect_json(app.post_raw(&second, "/api/v1/power-list/import", "text/csv; charset=utf-8", csv.clone()).await, StatusCode::OK).await;
+    assert_eq!((report["added_items"].clone(), report["added_benchmarks"].clone(), report["header_updated"].clone()), (json!(92), json!(0), json!(false)));
+    assert_eq!(app.ledger_len_of(&t2).await, before + 1, "the import is one ledger entry");
+    let first: Value = app.get(&admin, "/api/v1/power-list/export?format=json").await.json().await.unwrap();
+    let again: Value = app.get(&second, "/api/v1/power-list/export?format=json").await.json().await.unwrap();
+    assert!(first["items"] == again["items"], "the second tenant's items differ from the first's");
+    assert_eq!(app.get(&second, "/api/v1/power-list/export?format=csv").await.text().await.unwrap(), csv);
+    // again: nothing new; a changed existing version is refused with its row
+    let r = expect_json(app.post_raw(&second, "/api/v1/power-list/import", "text/csv", csv.clone()).await, StatusCode::OK).await;
+    assert_eq!((r["added_items"].clone(), r["unchanged"].clone(), r["seq"].clone()), (json!(0), json!(92), Value::Null));
+    let code = lines[2].split(',').next().unwrap();
+    let name = PowerList::demo().items.into_iter().find(|i| i.code == code).unwrap().name;
+    let mut changed_lines = lines.clone();
+    let row3 = lines[2].replacen(&format!(",{name},"), ",改过的名称,", 1);
+    assert_ne!(row3, lines[2]);
+    changed_lines[2] = &row3;
+    let changed = changed_lines.join("\r\n");
+    let v = expect_error(app.post_raw(&second, "/api/v1/power-list/import", "text/csv", changed).await, StatusCode::UNPROCESSABLE_ENTITY, "invalid_power_list").await;
+    let msg = v["error"]["message"].as_str().unwrap();
+    assert!(msg.contains("row 3: item:") && msg.contains("already on the list with other content"), "{msg}");
+    assert_eq!(app.ledger_len_of(&t2).await, before + 1);
+    // documented: both types, and the version endpoints of benchmarks and exemption lists
+    let doc: Value = app.client.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let content = &doc["paths"]["/api/v1/power-list/import"]["post"]["requestBody"]["content"];
+    assert!(content["application/json"].is_object() && content["text/csv"].is_object(), "{content}");
+    for path in ["/api/v1/power-items/{code}/benchmark/versions", "/api/v1/power-items/{code}/benchmark/diff", "/api/v1/exemption-lists/{code}/versions", "/api/v1/exemption-lists/{code}/diff"] {
+        assert!(doc["paths"][path].is_object(), "{path} is not documented");
+    }
+    // officers may not import
+    let officer = app.token("officer").await;
+    expect_error(app.post_raw(&officer, "/api/v1/power-list/import", "text/csv", csv).await, StatusCode::FORBIDDEN, "forbidden").await;
+}
+
+fn benchmark_version(from: &str) -> Value {
+    let b = PowerList::demo().benchmarks.into_iter().filter(|b| b.item_code == "SZ-001").max_by_key(|b| b.version).unwrap();
+    let mut v = serde_json::to_value(b).unwrap();
+    v["tiers"][0]["note"] = json!("修订后的说明（测试）");
+    json!({"effective_from": from, "approval_ref": "示城管党组会纪要〔2029〕14号（测试）", "benchmark": v})
+}
+
+fn exemption_version(from: &str) -> Value {
+    let l = PowerList::demo().exemption_lists.into_iter().find(|l| l.code == "first_offence").unwrap();
+    let mut v = serde_json::to_value(l).unwrap();
+    v["entries"].as_array_mut().unwrap().truncate(11);
+    json!({"effective_from": from, "approval_ref": "示城管党组会纪要〔2029〕15号（测试）", "exemption_list": v})
+}
+
+#[tokio::test]
+async fn benchmark_and_exemption_list_versions_are_one_entry_each_validated_and_diffed() {
+    let app = spawn_app().await;
+    let admin = app.token("admin").await;
+    let officer = app.token("officer").await;
+    let tenant = app.tenant_id().await;
+    let before = app.ledger_len().await;
+    // a benchmark version
+    let b = expect_json(app.post(&admin, "/api/v1/power-items/SZ-001/benchmark/versions", benchmark_version("2030-01-01")).await, StatusCode::CREATED).await;
+    assert_eq!((b["item_code"].clone(), b["version"].clone(), b["effective_from"].clone()), (json!("SZ-001"), json!(3), json!("2030-01-01")));
+    assert_eq!(app.ledger_len().await, before + 1, "one ledger entry");
+    let newest = &app.newest_entries(&admin, 1).await[0];
+    assert_eq!((newest["action"].clone(), newest["subject"].clone()), (json!("power.benchmark.version"), json!("benchmark/SZ-001")));
+    let diff = app.get_ok(&officer, "/api/v1/power-items/SZ-001/benchmark/diff?from=2&to=3").await;
+    let fields: BTreeSet<&str> = diff["changes"].as_array().unwrap().iter().map(|c| c["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, BTreeSet::from(["approval_ref", "effective_from", "tiers/0/note", "version"]));
+    assert_eq!(app.get_ok(&officer, "/api/v1/power-items/SZ-001").await["benchmarks"].as_array().unwrap().len(), 3);
+    // the engine selects it for a violation after its effective date
+    let body = json!({"violation_date": "2030-02-01", "decision_date": "2030-03-01", "facts": occupy(10)});
+    let a = expect_json(app.post(&officer, "/api/v1/power-items/SZ-001/assess", body).await, StatusCode::OK).await;
+    assert_eq!(a["assessment"]["benchmark_version"], 3);
+    // an exemption list version
+    let l = expect_json(app.post(&admin, "/api/v1/exemption-lists/first_offence/versions", exemption_version("2030-01-01")).await, StatusCode::CREATED).await;
+    assert_eq!((l["code"].clone(), l["version"].clone()), (json!("first_offence"), json!(2)));
+    assert_eq!(app.ledger_len().await, before + 2, "one ledger entry each");
+    let newest = &app.newest_entries(&admin, 1).await[0];
+    assert_eq!((newest["action"].clone(), newest["subject"].clone()), (json!("power.exemption_list.version"), json!("exemption_list/first_offence")));
+    let diff = app.get_ok(&officer, "/api/v1/exemption-lists/first_offence/diff?from=1&to=2").await;
+    let fields: BTreeSet<&str> = diff["changes"].as_array().unwrap().iter().map(|c| c["field"].as_str().unwrap()).collect();
+    assert!(fields.contains("approval_ref") && fields.contains("version") && fields.contains("entries/11"), "{fields:?}");
+    expect_error(app.get(&officer, "/api/v1/exemption-lists/first_offence/diff?from=1&to=9").await, StatusCode::NOT_FOUND, "not_found").await;
+
+    // refusals change nothing
+    let snap = app.snapshot(&tenant).await;
+    let post_b = |v: Value| app.post(&admin, "/api/v1/power-items/SZ-001/benchmark/versions", v);
+    let post_l = |v: Value| app.post(&admin, "/api/v1/exemption-lists/first_offence/versions", v);
+    let mut missing = benchmark_version("2031-01-01");
+    missing["approval_ref"] = json!(" ");
+    expect_error(post_b(missing).await, StatusCode::UNPROCESSABLE_ENTITY, "missing_approval_ref").await;
+    expect_error(post_b(benchmark_version("2030-01-01")).await, StatusCode::UNPROCESSABLE_ENTITY, "effective_date_not_after_latest").await;
+    let mut no_standard = benchmark_version("2031-01-01");
+    no_standard["benchmark"]["tiers"].as_array_mut().unwrap().retain(|t| t["kind"] != "standard");
+    let v = expect_error(post_b(no_standard).await, StatusCode::UNPROCESSABLE_ENTITY, "invalid_power_list").await;
+    assert!(v["error"]["message"].as_str().unwrap().contains("unconditional `standard` tier"), "{v}");
+    let mut bad = benchmark_version("2031-01-01");
+    bad["benchmark"]["tiers"] = json!("x");
+    expect_error(post_b(bad).await, StatusCode::UNPROCESSABLE_ENTITY, "invalid_benchmark").await;
+    expect_error(app.post(&admin, "/api/v1/power-items/NOPE-1/benchmark/versions", benchmark_version("2031-01-01")).await, StatusCode::NOT_FOUND, "not_found").await;
+    let mut unknown = exemption_version("2031-01-01");
+    unknown["exemption_list"]["entries"][0]["item_code"] = json!("NOPE-9");
+    let v = expect_error(post_l(unknown).await, StatusCode::UNPROCESSABLE_ENTITY, "invalid_power_list").await;
+    assert!(v["error"]["message"].as_str().unwrap().contains("unknown item NOPE-9"), "{v}");
+    expect_error(post_l(exemption_version("2029-01-01")).await, StatusCode::UNPROCESSABLE_ENTITY, "effective_date_not_after_latest").await;
+    expect_error(app.post(&admin, "/api/v1/exemption-lists/nope/versions", exemption_version("2031-01-01")).await, StatusCode::NOT_FOUND, "not_found").await;
+    expect_client_error(post_l(json!({"effective_from": "2031-01-01"})).await).await;
+    expect_error(app.post(&officer, "/api/v1/power-items/SZ-001/benchmark/versions", benchmark_version("2031-01-01")).await, StatusCode::FORBIDDEN, "forbidden").await;
+    expect_error(app.post(&officer, "/api/v1/exemption-lists/first_offence/versions", exemption_version("2031-01-01")).await, StatusCode::FORBIDDEN, "forbidden").await;
+    app.assert_unchanged(&snap, "refused benchmark and exemption list versions").await;
+    let report = app.store.verify_tenant(&tenant, None, None).await.unwrap();
+    assert!(report.is_ok(), "the record no longer verifies");
+}
+
+#[tokio::test]
+async fn the_import_form_lists_every_problem_and_imports_csv() {
+    let app = spawn_app().await;
+    chengguan_web::services::create_first_admin(&app.store, "second", "第二示范市", "第二示范市城市管理局", "second-admin", "Second-Admin-2026").await.unwrap();
+    let t2 = app.store.tenant_by_code("second").await.unwrap().unwrap().id;
+    let admin = app.token("admin").await;
+    let csv = app.get(&admin, "/api/v1/power-list/export?format=csv").await.text().await.unwrap();
+    let cookie = app.browser_session("second-admin", "Second-Admin-2026").await;
+    let html = app.client.get(app.url("/power")).header("cookie", format!("cg_session={cookie}")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("id=\"import-form\""), "admins see the import form");
+    let csrf = chengguan_web::auth::csrf_token(&cookie);
+    let submit = |csrf: String, text: String| {
+        let body = serde_urlencoded::to_string([("_csrf", csrf.as_str()), ("text", text.as_str())]).unwrap();
+        app.client.post(app.url("/power/import")).header("cookie", format!("cg_session={cookie}")).header("content-type", "application/x-www-form-urlencoded").body(body).send()
+    };
+    let before = app.ledger_len_of(&t2).await;
+    let bad = csv.replacen(",urban_appearance,", ",nonsense,", 1).replacen(",bureau|street,", ",,", 1);
+    let r = submit(csrf.clone(), bad).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("id=\"import-errors\""), "errors listed");
+    assert!(html.matches("<li>row ").count() >= 2, "every problem with its row: {html}");
+    let r = submit(csrf.clone(), "{not json".into()).await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = submit("wrong".into(), csv.clone()).await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "the form needs its CSRF token");
+    assert_eq!(app.ledger_len_of(&t2).await, before);
+    let r = submit(csrf.clone(), csv).await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.ledger_len_of(&t2).await, before + 1);
+    let second = app.token_with("second-admin", "Second-Admin-2026").await;
+    assert_eq!(app.get_ok(&second, "/api/v1/power-items").await["total"], 90);
+    // officers see no form
+    let officer = app.browser_session("officer", chengguan_domain::demo::DEMO_PASSWORD).await;
+    let html = app.client.get(app.url("/power")).header("cookie", format!("cg_session={officer}")).send().await.unwrap().text().await.unwrap();
+    assert!(!html.contains("id=\"import-form\""));
 }
