@@ -109,35 +109,58 @@ pub fn columns(t: Table) -> &'static [(&'static str, Ty)] {
 
 /// INSERT … ON CONFLICT (key) DO UPDATE: the row's complete after-image replaces the old one.
 pub async fn upsert(tx: &mut Transaction<'static, Any>, row: &Row) -> Result<(), sqlx::Error> {
-    let cols = columns(row.table);
-    for k in row.values.keys() {
-        if !cols.iter().any(|(c, _)| c == k) {
-            return Err(sqlx::Error::Protocol(format!("{} has no column {k}", row.table.name())));
+    upsert_many(tx, row.table, &[row]).await
+}
+
+/// Rows per multi-row statement. Statements come in two shapes only — this many rows, or one —
+/// so prepared statements are reused from the cache instead of parsed anew for every batch size.
+pub(crate) const GROUP: usize = 32;
+
+/// Split `items` into groups of exactly `GROUP`, then single items.
+pub(crate) fn groups<T>(items: &[T]) -> impl Iterator<Item = &[T]> {
+    let full = items.len() / GROUP * GROUP;
+    items[..full].chunks(GROUP).chain(items[full..].chunks(1))
+}
+
+/// Upsert several rows of one table in multi-row statements. Keys must be distinct (a statement
+/// may not touch a row twice): the caller keeps the last after-image of each key.
+pub async fn upsert_many(tx: &mut Transaction<'static, Any>, table: Table, rows: &[&Row]) -> Result<(), sqlx::Error> {
+    let cols = columns(table);
+    for row in rows {
+        for k in row.values.keys() {
+            if !cols.iter().any(|(c, _)| c == k) {
+                return Err(sqlx::Error::Protocol(format!("{} has no column {k}", table.name())));
+            }
         }
     }
     let names: Vec<&str> = cols.iter().map(|(c, _)| *c).collect();
-    let params: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
-    let key = row.table.key();
-    let updates: Vec<String> =
-        names.iter().filter(|c| !key.contains(c)).map(|c| format!("{c} = excluded.{c}")).collect();
-    let sql = format!(
-        "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) DO UPDATE SET {}",
-        row.table.name(),
-        names.join(", "),
-        params.join(", "),
-        key.join(", "),
-        updates.join(", ")
-    );
-    let mut q = sqlx::query(&sql);
-    for (c, ty) in cols {
-        q = match (row.values.get(*c).unwrap_or(&Value::Null), ty) {
-            (Value::Null, Ty::Int) => q.bind(Option::<i64>::None),
-            (Value::Null, Ty::Text) => q.bind(Option::<String>::None),
-            (Value::Int(i), Ty::Int) => q.bind(*i),
-            (Value::Text(s), Ty::Text) => q.bind(s.clone()),
-            (v, _) => return Err(sqlx::Error::Protocol(format!("{}.{c}: wrong type {v:?}", row.table.name()))),
-        };
+    let key = table.key();
+    let updates: Vec<String> = names.iter().filter(|c| !key.contains(c)).map(|c| format!("{c} = excluded.{c}")).collect();
+    for chunk in groups(rows) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|r| format!("({})", (1..=cols.len()).map(|i| format!("${}", r * cols.len() + i)).collect::<Vec<_>>().join(", ")))
+            .collect();
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES {} ON CONFLICT ({}) DO UPDATE SET {}",
+            table.name(),
+            names.join(", "),
+            values.join(", "),
+            key.join(", "),
+            updates.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for row in chunk {
+            for (c, ty) in cols {
+                q = match (row.values.get(*c).unwrap_or(&Value::Null), ty) {
+                    (Value::Null, Ty::Int) => q.bind(Option::<i64>::None),
+                    (Value::Null, Ty::Text) => q.bind(Option::<String>::None),
+                    (Value::Int(i), Ty::Int) => q.bind(*i),
+                    (Value::Text(s), Ty::Text) => q.bind(s.clone()),
+                    (v, _) => return Err(sqlx::Error::Protocol(format!("{}.{c}: wrong type {v:?}", table.name()))),
+                };
+            }
+        }
+        q.execute(&mut **tx).await?;
     }
-    q.execute(&mut **tx).await?;
     Ok(())
 }

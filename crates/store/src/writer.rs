@@ -73,10 +73,6 @@ struct PendingEntry {
     leaf_hash: String,
 }
 
-/// Ledger rows per multi-row INSERT (11 parameters each: well under both databases' limits).
-const LEDGER_ROWS_PER_INSERT: usize = 500;
-/// Tree nodes per multi-row INSERT (4 parameters each).
-const NODES_PER_INSERT: usize = 2000;
 
 /// Refusals are rare: a batch first runs without savepoints; if any command is refused, the
 /// transaction is rolled back and the batch runs again with a savepoint around each command.
@@ -97,6 +93,8 @@ async fn run_once(pool: &AnyPool, backend: Backend, algorithm: LogAlgorithm, bat
     let mut cache: HashMap<(String, u32, u64), Hash> = HashMap::new();
     let mut nodes: Vec<(String, u32, u64, Hash)> = Vec::new();
     let mut entries: Vec<PendingEntry> = Vec::new();
+    // Fast path: every command's after-images, applied as one multi-row upsert per table.
+    let mut batch_rows: Vec<&chengguan_domain::Row> = Vec::new();
     // Personal data: openings kept beside the log, and openings erased by acts of this batch.
     let mut openings: Vec<(String, personal::Opening)> = Vec::new();
     let mut erased: Vec<(String, String)> = Vec::new();
@@ -129,11 +127,16 @@ async fn run_once(pool: &AnyPool, backend: Backend, algorithm: LogAlgorithm, bat
             sqlx::query("SAVEPOINT cmd").execute(&mut *tx).await?;
         }
         let mut refused = None;
-        for row in &req.change.rows {
-            if let Err(e) = schema::upsert(&mut tx, row).await {
-                refused = Some(conflict(e));
-                break;
+        if savepoints {
+            for row in &req.change.rows {
+                if let Err(e) = schema::upsert(&mut tx, row).await {
+                    refused = Some(conflict(e));
+                    break;
+                }
             }
+        } else {
+            // Fast path: the batch's rows are applied together below.
+            batch_rows.extend(req.change.rows.iter());
         }
         if let Some(e) = refused {
             if !savepoints {
@@ -197,7 +200,30 @@ async fn run_once(pool: &AnyPool, backend: Backend, algorithm: LogAlgorithm, bat
         heads.get_mut(tenant).expect("loaded above").1 += 1;
         results.push(Ok(Committed { seq: seq as u64, leaf_hash: leaf_hex }));
     }
-    for chunk in entries.chunks(LEDGER_ROWS_PER_INSERT) {
+    if !savepoints && !batch_rows.is_empty() {
+        // The last after-image of each row wins (it is the state after the batch); a refusal
+        // anywhere sends the whole batch to the savepoint path, which names the command.
+        let mut last: HashMap<(chengguan_domain::Table, String), usize> = HashMap::new();
+        for (i, r) in batch_rows.iter().enumerate() {
+            last.insert((r.table, personal::row_key(r)), i);
+        }
+        for table in chengguan_domain::Table::ALL {
+            let rows: Vec<&chengguan_domain::Row> = batch_rows
+                .iter()
+                .enumerate()
+                .filter(|(i, r)| r.table == table && last.get(&(r.table, personal::row_key(r))) == Some(i))
+                .map(|(_, r)| *r)
+                .collect();
+            if rows.is_empty() {
+                continue;
+            }
+            if schema::upsert_many(&mut tx, table, &rows).await.is_err() {
+                tx.rollback().await?;
+                return Ok(None);
+            }
+        }
+    }
+    for chunk in schema::groups(&entries) {
         let values: Vec<String> = (0..chunk.len())
             .map(|i| format!("({})", (1..=11).map(|k| format!("${}", i * 11 + k)).collect::<Vec<_>>().join(", ")))
             .collect();
@@ -222,7 +248,7 @@ async fn run_once(pool: &AnyPool, backend: Backend, algorithm: LogAlgorithm, bat
         }
         q.execute(&mut *tx).await?;
     }
-    for chunk in nodes.chunks(NODES_PER_INSERT) {
+    for chunk in schema::groups(&nodes) {
         let values: Vec<String> = (0..chunk.len()).map(|i| format!("(${}, ${}, ${}, ${})", i * 4 + 1, i * 4 + 2, i * 4 + 3, i * 4 + 4)).collect();
         let sql = format!("INSERT INTO ledger_nodes (tenant_id, level, idx, hash) VALUES {}", values.join(", "));
         let mut q = sqlx::query(&sql);
@@ -231,7 +257,7 @@ async fn run_once(pool: &AnyPool, backend: Backend, algorithm: LogAlgorithm, bat
         }
         q.execute(&mut *tx).await?;
     }
-    for chunk in openings.chunks(NODES_PER_INSERT) {
+    for chunk in schema::groups(&openings) {
         let values: Vec<String> = (0..chunk.len()).map(|i| format!("({})", (1..=6).map(|k| format!("${}", i * 6 + k)).collect::<Vec<_>>().join(", "))).collect();
         let sql = format!("INSERT INTO ledger_personal (tenant_id, commitment, salt, value, table_name, row_key) VALUES {}", values.join(", "));
         let mut q = sqlx::query(&sql);
