@@ -127,6 +127,10 @@ pub struct Change {
     /// Personal-data commitments whose openings this act erases (retention ended).
     #[serde(default)]
     pub erase: Vec<String>,
+    /// The earlier entry (seq) this act corrects: nothing is deleted; a correction is a new entry
+    /// naming the one it corrects.
+    #[serde(default)]
+    pub corrects: Option<u64>,
 }
 
 /// An entry's payload: the (sealed) after-images and the commitments it erases.
@@ -139,7 +143,7 @@ pub struct Payload {
 
 impl Change {
     pub fn new(action: &str, subject: impl Into<String>) -> Self {
-        Change { action: action.to_owned(), subject: subject.into(), rows: Vec::new(), files: Vec::new(), erase: Vec::new() }
+        Change { action: action.to_owned(), subject: subject.into(), rows: Vec::new(), files: Vec::new(), erase: Vec::new(), corrects: None }
     }
     pub fn row(mut self, row: Row) -> Self {
         self.rows.push(row);

@@ -61,6 +61,7 @@ pub(crate) fn spawn(pool: AnyPool, backend: Backend, lock: Arc<Mutex<()>>, algor
 
 /// A committed command's ledger row, written with the others at the end of the batch.
 struct PendingEntry {
+    corrects: Option<i64>,
     tenant_id: String,
     seq: i64,
     time_ms: i64,
@@ -122,6 +123,16 @@ async fn run_once(pool: &AnyPool, backend: Backend, algorithm: LogAlgorithm, bat
             let alg = LogAlgorithm::parse(&head.try_get::<String, _>(1)?).map_err(StoreError::Corrupt)?;
             heads.insert(tenant.to_owned(), (size, size, alg));
         }
+        // A correction names an entry that exists before it (checked before anything is written).
+        let next_seq = heads[tenant].1;
+        if req.change.corrects.is_some_and(|c| c as i64 >= next_seq) {
+            results.push(Err(StoreError::Corrupt(format!("entry {next_seq} cannot correct entry {:?}: not an earlier entry", req.change.corrects))));
+            if !savepoints {
+                tx.rollback().await?;
+                return Ok(None);
+            }
+            continue;
+        }
         // The command's own rows, in a savepoint when one is needed: a refusal undoes only them.
         if savepoints {
             sqlx::query("SAVEPOINT cmd").execute(&mut *tx).await?;
@@ -166,7 +177,7 @@ async fn run_once(pool: &AnyPool, backend: Backend, algorithm: LogAlgorithm, bat
             subject: req.change.subject.clone(),
             payload_hash: payload_hash(payload.as_bytes()),
             file_hashes: req.files.clone(),
-            corrects: None,
+            corrects: req.change.corrects,
         };
         let leaf = tree::leaf(alg, &entry.encode());
         // The leaf and every perfect subtree it completes; left siblings come from this batch or
@@ -186,6 +197,7 @@ async fn run_once(pool: &AnyPool, backend: Backend, algorithm: LogAlgorithm, bat
         }
         let leaf_hex = hex::encode(leaf);
         entries.push(PendingEntry {
+            corrects: req.change.corrects.map(|c| c as i64),
             tenant_id: tenant.to_owned(),
             seq,
             time_ms: entry.time_ms,
@@ -243,7 +255,7 @@ async fn run_once(pool: &AnyPool, backend: Backend, algorithm: LogAlgorithm, bat
                 .bind(e.payload.as_str())
                 .bind(e.payload_hash.as_str())
                 .bind(e.file_hashes.as_str())
-                .bind(Option::<i64>::None)
+                .bind(e.corrects)
                 .bind(e.leaf_hash.as_str());
         }
         q.execute(&mut *tx).await?;

@@ -246,3 +246,74 @@ async fn personal_data_is_committed_and_can_be_erased_while_the_log_still_verifi
     assert!(b.what.contains("deleted outside the record"), "{b}");
     let _ = url;
 }
+
+/// The city plus a row in each of the later domain tables (evidence, rule overrides, power list).
+async fn city_plus() -> (Store, String) {
+    let (s, url) = city().await;
+    let rows = vec![
+        Row::new(Table::Evidence)
+            .set("tenant_id", "t1")
+            .set("id", "ab".repeat(32))
+            .set("size", 10)
+            .set("media_type", "application/pdf")
+            .set("uploaded_by", "a1")
+            .set("uploaded_at", "2026-11-22T00:00:00Z")
+            .set("description", "现场照片"),
+        Row::new(Table::RuleOverrides)
+            .set("tenant_id", "t1")
+            .set("id", "local_days")
+            .set("text", "# none")
+            .set("citation", "本市通知")
+            .set("updated_by", "a1")
+            .set("updated_at", "2026-11-22T00:00:00Z")
+            .set("active", true),
+        Row::new(Table::PowerList)
+            .set("tenant_id", "t1")
+            .set("id", "item:X-1@1")
+            .set("kind", "item")
+            .set("code", "X-1")
+            .set("version", 1)
+            .set("effective_from", "2026-01-01")
+            .set("approval_ref", "办〔2026〕1号")
+            .set("approved_by", "a1")
+            .set("data", "{}")
+            .set("active", true),
+    ];
+    s.commit("t1", "a1", &Change { rows, ..Change::new("x.create", "more") }).await.unwrap();
+    (s, url)
+}
+
+#[tokio::test]
+async fn an_edited_column_of_each_later_table_is_named() {
+    for (table, sql) in [
+        ("evidence", "UPDATE evidence SET media_type = 'text/html'"),
+        ("rule_overrides", "UPDATE rule_overrides SET citation = '伪造'"),
+        ("power_list_entries", "UPDATE power_list_entries SET data = '{\"fine\":1}'"),
+    ] {
+        let (s, url) = city_plus().await;
+        assert!(s.verify_tenant("t1", Some(&signer().vkey()), None).await.unwrap().is_ok());
+        tamper(&url, sql).await;
+        let b = s.verify_tenant("t1", Some(&signer().vkey()), None).await.unwrap().unwrap_err();
+        assert!(b.what.contains(table) && b.what.contains("column"), "{table}: {b}");
+    }
+}
+
+#[tokio::test]
+async fn a_correction_names_an_earlier_entry_and_is_covered_by_its_leaf() {
+    let (s, url) = city().await;
+    let before = s.ledger_size("t1").await.unwrap();
+    // Only an earlier entry can be corrected; a bad reference writes nothing.
+    let mut bad = Change::new("person.correct", "person/p1");
+    bad.corrects = Some(before as u64 + 5);
+    assert!(s.commit("t1", "a1", &bad).await.is_err());
+    assert_eq!(s.ledger_size("t1").await.unwrap(), before);
+    let mut c = Change::new("person.correct", "person/p1");
+    c.corrects = Some(2);
+    let done = s.commit("t1", "a1", &c).await.unwrap();
+    let e = s.ledger_entry("t1", done.seq as i64).await.unwrap().unwrap();
+    assert_eq!(e.corrects, Some(2));
+    assert!(s.verify_tenant("t1", Some(&signer().vkey()), None).await.unwrap().is_ok());
+    tamper(&url, &format!("UPDATE ledger SET corrects = 1 WHERE seq = {}", done.seq)).await;
+    let b = s.verify_tenant("t1", Some(&signer().vkey()), None).await.unwrap().unwrap_err();
+    assert_eq!(b.seq, Some(done.seq as i64), "{b}");
+}
