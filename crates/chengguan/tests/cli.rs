@@ -8,7 +8,11 @@ use tokio::process::Command;
 const BIN: &str = env!("CARGO_BIN_EXE_chengguan");
 
 fn data_dir() -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("chengguan-cli-{}-{}", std::process::id(), std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()));
+    let d = std::env::temp_dir().join(format!(
+        "chengguan-cli-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+    ));
     std::fs::create_dir_all(&d).unwrap();
     d
 }

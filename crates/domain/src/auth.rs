@@ -105,11 +105,7 @@ impl Policy {
         if self.allows(grants, action, target, org) {
             Ok(())
         } else {
-            Err(Refusal::new(
-                "forbidden",
-                format!("无权执行此操作: {}", action.zh()),
-                format!("not permitted: {}", action.en()),
-            ))
+            Err(Refusal::new("forbidden", format!("无权执行此操作: {}", action.zh()), format!("not permitted: {}", action.en())))
         }
     }
 

@@ -168,11 +168,7 @@ pub struct NotCovered {
 
 impl fmt::Display for NotCovered {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "no working-day calendar for {}: the State Council holiday notice for {} is not in rules/holidays.toml",
-            self.year, self.year
-        )?;
+        write!(f, "no working-day calendar for {}: the State Council holiday notice for {} is not in rules/holidays.toml", self.year, self.year)?;
         if let (Some(a), Some(b)) = (self.first_year, self.last_year) {
             write!(f, " (covered: {a}–{b})")?;
         }
@@ -188,8 +184,7 @@ impl NotCovered {
 
 impl From<NotCovered> for Refusal {
     fn from(e: NotCovered) -> Refusal {
-        Refusal::new("calendar_year_not_covered", e.message_zh(), e.to_string())
-            .with_rule("行政处罚法 art. 85; 行政强制法 art. 69")
+        Refusal::new("calendar_year_not_covered", e.message_zh(), e.to_string()).with_rule("行政处罚法 art. 85; 行政强制法 art. 69")
     }
 }
 
@@ -218,10 +213,7 @@ impl Calendar {
     /// The embedded national calendar (parsed once).
     pub fn national() -> &'static Calendar {
         static CAL: OnceLock<Calendar> = OnceLock::new();
-        CAL.get_or_init(|| {
-            Calendar::parse(NATIONAL_HOLIDAYS, "rules/holidays.toml")
-                .expect("the embedded holiday calendar is valid (tested)")
-        })
+        CAL.get_or_init(|| Calendar::parse(NATIONAL_HOLIDAYS, "rules/holidays.toml").expect("the embedded holiday calendar is valid (tested)"))
     }
 
     /// Parse and validate a notices file; every problem is reported with its line.
@@ -317,11 +309,7 @@ impl Calendar {
 
     /// The error for a year without data.
     pub fn not_covered(&self, year: i32) -> NotCovered {
-        NotCovered {
-            year,
-            first_year: self.years.iter().next().copied(),
-            last_year: self.years.iter().next_back().copied(),
-        }
+        NotCovered { year, first_year: self.years.iter().next().copied(), last_year: self.years.iter().next_back().copied() }
     }
 
     /// What a date is, and why.
@@ -334,13 +322,7 @@ impl Calendar {
             return Ok(Day { date, kind, name: Some(&l.name), notice: None, local: Some(l) });
         }
         if let Some(m) = self.marks.get(&date) {
-            return Ok(Day {
-                date,
-                kind: m.kind,
-                name: Some(&m.name),
-                notice: Some(&self.notices[m.notice]),
-                local: None,
-            });
+            return Ok(Day { date, kind: m.kind, name: Some(&m.name), notice: Some(&self.notices[m.notice]), local: None });
         }
         let kind = if is_weekend(date) { DayKind::Weekend } else { DayKind::WorkingDay };
         Ok(Day { date, kind, name: None, notice: None, local: None })
@@ -358,10 +340,7 @@ impl Calendar {
     pub fn covered_days(&self) -> impl Iterator<Item = (NaiveDate, DayKind)> + '_ {
         self.years.iter().flat_map(move |&y| {
             let first = NaiveDate::from_ymd_opt(y, 1, 1).expect("valid year");
-            first
-                .iter_days()
-                .take_while(move |d| d.year() == y)
-                .map(move |d| (d, self.kind(d).expect("covered")))
+            first.iter_days().take_while(move |d| d.year() == y).map(move |d| (d, self.kind(d).expect("covered")))
         })
     }
 }
@@ -418,7 +397,11 @@ fn parse_notice(doc: &mut Doc, mut t: Table) -> Option<Notice> {
             }
             if let Some(y) = year {
                 if !in_notice_range(y, first) || !in_notice_range(y, last) {
-                    doc.error(&h.span_of("first"), h.path(), format!("{first} to {last} is outside the {y} notice's reach (December {} to December {y})", y - 1));
+                    doc.error(
+                        &h.span_of("first"),
+                        h.path(),
+                        format!("{first} to {last} is outside the {y} notice's reach (December {} to December {y})", y - 1),
+                    );
                 }
             }
         }
@@ -498,7 +481,9 @@ fn build(doc: &mut Doc, notices: Vec<Notice>) -> Calendar {
         if n.amendment {
             match notices.iter().find(|a| !a.amendment && a.year == n.year) {
                 None => doc.error_at_line(n.line, "notice", format!("an amendment for {} but no annual notice for {}", n.year, n.year)),
-                Some(a) if a.issued > n.issued => doc.error_at_line(n.line, "notice", format!("the amendment is issued before the annual notice for {}", n.year)),
+                Some(a) if a.issued > n.issued => {
+                    doc.error_at_line(n.line, "notice", format!("the amendment is issued before the annual notice for {}", n.year))
+                }
                 _ => {}
             }
         }
@@ -601,10 +586,17 @@ mod tests {
                         while *i < chars.len() && chars[*i].is_ascii_digit() {
                             *i += 1;
                         }
-                        if *i == s { None } else { chars[s..*i].iter().collect::<String>().parse().ok() }
+                        if *i == s {
+                            None
+                        } else {
+                            chars[s..*i].iter().collect::<String>().parse().ok()
+                        }
                     };
                     let mut year = n.year;
-                    let Some(a) = num(&mut i) else { i += 1; continue };
+                    let Some(a) = num(&mut i) else {
+                        i += 1;
+                        continue;
+                    };
                     let month = if chars.get(i) == Some(&'年') {
                         year = a as i32;
                         i += 1;
@@ -613,15 +605,30 @@ mod tests {
                     } else {
                         a
                     };
-                    if chars.get(i) != Some(&'月') { i = start + 1; continue; }
+                    if chars.get(i) != Some(&'月') {
+                        i = start + 1;
+                        continue;
+                    }
                     i += 1;
                     let Some(day) = num(&mut i) else { continue };
-                    if chars.get(i) != Some(&'日') { continue; }
+                    if chars.get(i) != Some(&'日') {
+                        continue;
+                    }
                     i += 1;
                     let rest: String = chars[i..].iter().take(5).collect();
-                    let wd = if rest.starts_with("（星期") { rest.chars().nth(3) } else if rest.starts_with("（周") { rest.chars().nth(2) } else { None };
+                    let wd = if rest.starts_with("（星期") {
+                        rest.chars().nth(3)
+                    } else if rest.starts_with("（周") {
+                        rest.chars().nth(2)
+                    } else {
+                        None
+                    };
                     let date = d(year, month, day);
-                    let expect = match date.weekday() { Weekday::Sat => '六', Weekday::Sun => '日', _ => 'x' };
+                    let expect = match date.weekday() {
+                        Weekday::Sat => '六',
+                        Weekday::Sun => '日',
+                        _ => 'x',
+                    };
                     assert_eq!(wd, Some(expect), "{}: {date} weekday in {text:?}", n.title);
                     in_text.push(date);
                 }

@@ -175,9 +175,7 @@ impl PublicKey {
 
     fn verify(&self, msg: &[u8], sig: &[u8]) -> bool {
         match self {
-            PublicKey::Ed25519(k) => {
-                <&[u8; 64]>::try_from(sig).is_ok_and(|s| k.verify_strict(msg, &Signature::from_bytes(s)).is_ok())
-            }
+            PublicKey::Ed25519(k) => <&[u8; 64]>::try_from(sig).is_ok_and(|s| k.verify_strict(msg, &Signature::from_bytes(s)).is_ok()),
             // from_slice refuses r or s outside [1, n-1] (GM/T 0003.2 7.1 B1, B2).
             PublicKey::Sm2(k) => sm2::dsa::Signature::from_slice(sig).is_ok_and(|s| k.verify(msg, &s).is_ok()),
         }
@@ -214,7 +212,8 @@ impl Signer {
     /// 6.1 requires 1 ≤ d ≤ n−2 (n the group order); any other seed is an error.
     pub fn sm2_from_seed(name: &str, seed: &[u8; 32]) -> Result<Signer, String> {
         check_name(name)?;
-        let d = sm2::NonZeroScalar::try_from(&seed[..]).map_err(|_| "SM2 private key must be between 1 and n-2 (it is 0 or not below the group order n)".to_owned())?;
+        let d = sm2::NonZeroScalar::try_from(&seed[..])
+            .map_err(|_| "SM2 private key must be between 1 and n-2 (it is 0 or not below the group order n)".to_owned())?;
         if bool::from((*d + sm2::Scalar::ONE).is_zero()) {
             return Err("SM2 private key must be between 1 and n-2 (it is n-1)".into());
         }
@@ -550,7 +549,14 @@ impl LogAlgorithm {
             LogAlgorithm::Sm3Sm2 => verify_inclusion::<Sm3Alg>(index, size, leaf, proof, root),
         }
     }
-    pub fn verify_consistency(self, first: u64, second: u64, first_root: &crate::merkle::Hash, second_root: &crate::merkle::Hash, proof: &[crate::merkle::Hash]) -> bool {
+    pub fn verify_consistency(
+        self,
+        first: u64,
+        second: u64,
+        first_root: &crate::merkle::Hash,
+        second_root: &crate::merkle::Hash,
+        proof: &[crate::merkle::Hash],
+    ) -> bool {
         use crate::merkle::{verify_consistency, Sha256Alg, Sm3Alg};
         match self {
             LogAlgorithm::Sha256Ed25519 => verify_consistency::<Sha256Alg>(first, second, first_root, second_root, proof),

@@ -85,10 +85,7 @@ impl OfficeHours {
         }
         for w in sessions.windows(2) {
             if w[1].0 < w[0].1 {
-                return Err(DeadlineError::InvalidOfficeHours(format!(
-                    "{}–{} overlaps {}–{}",
-                    w[0].0, w[0].1, w[1].0, w[1].1
-                )));
+                return Err(DeadlineError::InvalidOfficeHours(format!("{}–{} overlaps {}–{}", w[0].0, w[0].1, w[1].0, w[1].1)));
             }
         }
         Ok(OfficeHours { sessions })
@@ -98,13 +95,8 @@ impl OfficeHours {
     pub fn parse(spec: &str) -> Result<OfficeHours, DeadlineError> {
         let mut sessions = Vec::new();
         for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let (a, b) = part
-                .split_once(['-', '–'])
-                .ok_or_else(|| DeadlineError::InvalidOfficeHours(format!("`{part}` is not HH:MM-HH:MM")))?;
-            let t = |s: &str| {
-                NaiveTime::parse_from_str(s.trim(), "%H:%M")
-                    .map_err(|_| DeadlineError::InvalidOfficeHours(format!("`{s}` is not HH:MM")))
-            };
+            let (a, b) = part.split_once(['-', '–']).ok_or_else(|| DeadlineError::InvalidOfficeHours(format!("`{part}` is not HH:MM-HH:MM")))?;
+            let t = |s: &str| NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| DeadlineError::InvalidOfficeHours(format!("`{s}` is not HH:MM")));
             sessions.push((t(a)?, t(b)?));
         }
         OfficeHours::new(sessions)
@@ -122,8 +114,7 @@ impl OfficeHours {
 
 impl fmt::Display for OfficeHours {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let parts: Vec<String> =
-            self.sessions.iter().map(|(s, e)| format!("{}–{}", s.format("%H:%M"), e.format("%H:%M"))).collect();
+        let parts: Vec<String> = self.sessions.iter().map(|(s, e)| format!("{}–{}", s.format("%H:%M"), e.format("%H:%M"))).collect();
         f.write_str(&parts.join(", "))
     }
 }
@@ -242,32 +233,16 @@ pub fn add_hours(start: NaiveDateTime, n: u32) -> Option<NaiveDateTime> {
 
 /// `minutes` of office time after `start` on working days. The clock runs only within the office
 /// hours of working days: from a start outside them it starts at the next session.
-pub fn add_working_minutes(
-    cal: &Calendar,
-    hours: &OfficeHours,
-    start: NaiveDateTime,
-    minutes: u32,
-) -> Result<NaiveDateTime, NotCovered> {
+pub fn add_working_minutes(cal: &Calendar, hours: &OfficeHours, start: NaiveDateTime, minutes: u32) -> Result<NaiveDateTime, NotCovered> {
     add_working_seconds_p(cal, hours, start, i64::from(minutes) * 60, &[])
 }
 
 /// `h` office hours after `start` (see `add_working_minutes`).
-pub fn add_working_hours(
-    cal: &Calendar,
-    hours: &OfficeHours,
-    start: NaiveDateTime,
-    h: u32,
-) -> Result<NaiveDateTime, NotCovered> {
+pub fn add_working_hours(cal: &Calendar, hours: &OfficeHours, start: NaiveDateTime, h: u32) -> Result<NaiveDateTime, NotCovered> {
     add_working_seconds_p(cal, hours, start, i64::from(h) * 3600, &[])
 }
 
-fn add_working_seconds_p(
-    cal: &Calendar,
-    hours: &OfficeHours,
-    start: NaiveDateTime,
-    seconds: i64,
-    p: Paused,
-) -> Result<NaiveDateTime, NotCovered> {
+fn add_working_seconds_p(cal: &Calendar, hours: &OfficeHours, start: NaiveDateTime, seconds: i64, p: Paused) -> Result<NaiveDateTime, NotCovered> {
     if seconds <= 0 {
         return Ok(start);
     }
@@ -295,12 +270,7 @@ fn add_working_seconds_p(
 
 /// Office minutes between two moments (whole minutes, rounded down; negative when `to` is
 /// before `from`).
-pub fn working_minutes_between(
-    cal: &Calendar,
-    hours: &OfficeHours,
-    from: NaiveDateTime,
-    to: NaiveDateTime,
-) -> Result<i64, NotCovered> {
+pub fn working_minutes_between(cal: &Calendar, hours: &OfficeHours, from: NaiveDateTime, to: NaiveDateTime) -> Result<i64, NotCovered> {
     if to < from {
         return working_minutes_between(cal, hours, to, from).map(|m| -m);
     }
@@ -442,12 +412,7 @@ fn to_u32(v: i64) -> u32 {
 
 /// The deadline a rule sets when its start event happens at `start` (local time). Office hours
 /// are needed for rules in working hours or minutes.
-pub fn deadline(
-    cal: &Calendar,
-    office_hours: Option<&OfficeHours>,
-    rule: &Rule,
-    start: NaiveDateTime,
-) -> Result<Deadline, DeadlineError> {
+pub fn deadline(cal: &Calendar, office_hours: Option<&OfficeHours>, rule: &Rule, start: NaiveDateTime) -> Result<Deadline, DeadlineError> {
     let period = period_of(rule)?;
     if needs_office_hours(period.unit) && office_hours.is_none() {
         return Err(DeadlineError::NoOfficeHours { rule: rule.key.clone() });
@@ -477,7 +442,9 @@ pub fn latest_before(cal: &Calendar, rule: &Rule, event: NaiveDate) -> Result<De
     let period = period_of(rule)?;
     let n = to_u32(period.value);
     let (due, note_zh, note_en) = match period.unit {
-        Unit::WorkingDays => (working_days_before(cal, event, n)?, "按工作日倒数，当日不计入".to_owned(), "counting working days back; the event day is not counted".to_owned()),
+        Unit::WorkingDays => {
+            (working_days_before(cal, event, n)?, "按工作日倒数，当日不计入".to_owned(), "counting working days back; the event day is not counted".to_owned())
+        }
         Unit::Days => {
             let mut d = event.checked_sub_days(Days::new(n.into())).ok_or_else(|| cal.not_covered(i32::MIN))?;
             let raw = d;
@@ -506,11 +473,21 @@ pub fn latest_before(cal: &Calendar, rule: &Rule, event: NaiveDate) -> Result<De
         extensions: Vec::new(),
         explanation_zh: format!(
             "{}：应在{}之前至少{}完成，{}，最迟为{}。规则 {}。",
-            cited, zh_date(event), period.unit.zh(period.value), note_zh, due.zh(), rule.key
+            cited,
+            zh_date(event),
+            period.unit.zh(period.value),
+            note_zh,
+            due.zh(),
+            rule.key
         ),
         explanation_en: format!(
             "{}: at least {} before {} ({}); latest day {}. Rule {}.",
-            rule.key, period.unit.en(period.value), event, note_en, due.en(), cited
+            rule.key,
+            period.unit.en(period.value),
+            event,
+            note_en,
+            due.en(),
+            cited
         ),
         office_hours: None,
     })
@@ -523,14 +500,7 @@ struct Step {
     counted_from: Option<NaiveDateTime>,
 }
 
-fn span(
-    cal: &Calendar,
-    office: Option<&OfficeHours>,
-    rule: &str,
-    q: Quantity,
-    start: NaiveDateTime,
-    p: Paused,
-) -> Result<Step, DeadlineError> {
+fn span(cal: &Calendar, office: Option<&OfficeHours>, rule: &str, q: Quantity, start: NaiveDateTime, p: Paused) -> Result<Step, DeadlineError> {
     let n = to_u32(q.value);
     let date_step = |raw: NaiveDate| -> Result<Step, DeadlineError> {
         let end = roll(cal, raw, p)?;
@@ -690,15 +660,8 @@ impl Deadline {
             ),
             Err(_) => ("休息日".into(), "rest day".into(), String::new()),
         };
-        zh.push(format!(
-            "期间最后一日{}为{}{}，以其后第一个工作日为届满日（民事诉讼法第八十五条）",
-            zh_date(raw),
-            what_zh,
-            by
-        ));
-        en.push(format!(
-            "the last day {raw} is a {what_en}, so the period ends on the next working day (Civil Procedure Law art. 85)"
-        ));
+        zh.push(format!("期间最后一日{}为{}{}，以其后第一个工作日为届满日（民事诉讼法第八十五条）", zh_date(raw), what_zh, by));
+        en.push(format!("the last day {raw} is a {what_en}, so the period ends on the next working day (Civil Procedure Law art. 85)"));
     }
 
     /// The same deadline with the days `from..=to` not counted, under `grant` (a `pause` rule for
@@ -717,11 +680,7 @@ impl Deadline {
             return Err(DeadlineError::InvalidPause(format!("{to} is before {from}")));
         }
         if from <= self.start.date() || from > self.due.date() {
-            return Err(DeadlineError::InvalidPause(format!(
-                "{from} is not within the period ({} to {})",
-                self.start.date(),
-                self.due.date()
-            )));
+            return Err(DeadlineError::InvalidPause(format!("{from} is not within the period ({} to {})", self.start.date(), self.due.date())));
         }
         if self.pauses.iter().any(|p| p.from <= to && from <= p.to) {
             return Err(DeadlineError::InvalidPause(format!("{from} to {to} overlaps an earlier pause")));
@@ -748,11 +707,7 @@ impl Deadline {
             return Err(DeadlineError::ExtensionsExhausted { grant: grant.key.clone(), rule: self.rule.clone(), max: *max_times });
         }
         if approval.approved_on < self.start.date() || approval.approved_on > self.due.date() {
-            return Err(DeadlineError::ApprovalOutsidePeriod {
-                approved_on: approval.approved_on,
-                start: self.start.date(),
-                due: self.due.date(),
-            });
+            return Err(DeadlineError::ApprovalOutsidePeriod { approved_on: approval.approved_on, start: self.start.date(), due: self.due.date() });
         }
         let mut d = self.clone();
         d.extensions.push(AppliedExtension { rule: grant.key.clone(), citation: grant.cited(), by: *by, approval });
@@ -945,10 +900,7 @@ mod tests {
         assert_eq!(paused.due, Due::EndOfDay(d(2025, 4, 14)));
         assert!(paused.explanation_zh.contains("不计入期间"), "{}", paused.explanation_zh);
         // a pause rule for another period is refused
-        assert!(matches!(
-            dl.pause(cal(), p.get("acl.seizure_extension").unwrap(), d(2025, 3, 10), d(2025, 3, 12)),
-            Err(DeadlineError::NotGranted { .. })
-        ));
+        assert!(matches!(dl.pause(cal(), p.get("acl.seizure_extension").unwrap(), d(2025, 3, 10), d(2025, 3, 12)), Err(DeadlineError::NotGranted { .. })));
         let approval = Approval { approved_by: "局长".into(), approved_on: d(2025, 4, 1), reference: "审批 1".into() };
         let ext = paused.extend(cal(), p.get("acl.seizure_extension").unwrap(), approval).unwrap();
         // 4-14 + 30 = 5-14 (Wednesday)

@@ -255,12 +255,7 @@ pub fn demo_city(tenant_id: &str, today: NaiveDate) -> DemoCity {
                 Role::ThirdPartyAssessor => "assessor",
                 r => r.code(),
             };
-            DemoAccount {
-                id: format!("a-{username}"),
-                username: username.into(),
-                person_id: pid(person),
-                grants: vec![Grant { role, org_unit_id: unit }],
-            }
+            DemoAccount { id: format!("a-{username}"), username: username.into(), person_id: pid(person), grants: vec![Grant { role, org_unit_id: unit }] }
         })
         .collect();
 
@@ -307,10 +302,7 @@ fn units(tenant_id: &str) -> Vec<OrgUnit> {
         let code = format!("420103-S{no:02}-T");
         v.push(unit(&team, &code, &name, OrgKind::StreetEnforcementTeam, Some(&s), Some(BUREAU_ID), false));
     }
-    let disposal = [
-        (SANITATION_ID, "420103-D01", "江汉区环境卫生服务中心"),
-        (GREENING_ID, "420103-D02", "江汉区园林绿化服务中心"),
-    ];
+    let disposal = [(SANITATION_ID, "420103-D01", "江汉区环境卫生服务中心"), (GREENING_ID, "420103-D02", "江汉区园林绿化服务中心")];
     for (id, code, name) in disposal {
         v.push(unit(id, code, name, OrgKind::DisposalDepartment, Some(GOV_ID), None, false));
     }
@@ -334,21 +326,18 @@ const FIELD_POSTS: [Post; 8] = [
 ];
 
 const SURNAMES: &[&str] = &[
-    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林",
-    "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "肖", "田", "董", "袁", "潘", "蒋",
-    "蔡", "余", "杜", "叶", "程", "苏", "魏", "吕", "丁", "任", "沈", "姚", "卢", "姜", "崔", "钟", "谭", "陆", "汪",
-    "范", "金", "石", "廖", "贾", "夏", "付", "方", "邹", "熊", "秦", "江", "雷", "龚", "万", "严", "覃", "戴", "向",
-    "汤", "喻", "柯", "阮",
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许",
+    "韩", "冯", "邓", "曹", "彭", "曾", "肖", "田", "董", "袁", "潘", "蒋", "蔡", "余", "杜", "叶", "程", "苏", "魏", "吕", "丁", "任", "沈", "姚", "卢", "姜",
+    "崔", "钟", "谭", "陆", "汪", "范", "金", "石", "廖", "贾", "夏", "付", "方", "邹", "熊", "秦", "江", "雷", "龚", "万", "严", "覃", "戴", "向", "汤", "喻",
+    "柯", "阮",
 ];
 const MALE_CHARS: &[&str] = &[
-    "伟", "强", "磊", "军", "勇", "杰", "涛", "斌", "超", "明", "刚", "平", "辉", "鹏", "华", "飞", "鑫", "波", "宇",
-    "浩", "凯", "健", "俊", "帆", "旭", "宁", "龙", "林", "阳", "建", "亮", "成", "峰", "晨", "文", "志", "博", "兵",
-    "海", "东", "坤", "洋", "锋", "毅", "诚", "康", "振", "国", "庆", "中",
+    "伟", "强", "磊", "军", "勇", "杰", "涛", "斌", "超", "明", "刚", "平", "辉", "鹏", "华", "飞", "鑫", "波", "宇", "浩", "凯", "健", "俊", "帆", "旭", "宁",
+    "龙", "林", "阳", "建", "亮", "成", "峰", "晨", "文", "志", "博", "兵", "海", "东", "坤", "洋", "锋", "毅", "诚", "康", "振", "国", "庆", "中",
 ];
 const FEMALE_CHARS: &[&str] = &[
-    "芳", "娜", "敏", "静", "丽", "艳", "娟", "霞", "燕", "玲", "婷", "雪", "慧", "琳", "颖", "倩", "洁", "丹", "萍",
-    "红", "玉", "兰", "琴", "蓉", "莉", "晶", "佳", "妍", "欣", "怡", "悦", "璐", "瑶", "萱", "冰", "月", "雯", "菲",
-    "薇", "岚",
+    "芳", "娜", "敏", "静", "丽", "艳", "娟", "霞", "燕", "玲", "婷", "雪", "慧", "琳", "颖", "倩", "洁", "丹", "萍", "红", "玉", "兰", "琴", "蓉", "莉", "晶",
+    "佳", "妍", "欣", "怡", "悦", "璐", "瑶", "萱", "冰", "月", "雯", "菲", "薇", "岚",
 ];
 
 enum Validity {
@@ -611,8 +600,7 @@ mod tests {
         for (t, (street, size)) in STREET_TEAMS.iter().enumerate() {
             let unit = c.units.iter().find(|u| u.id == team_id(t + 1)).unwrap();
             assert_eq!(unit.name, format!("{street}街道城市管理执法队"));
-            let established =
-                c.people.iter().filter(|p| p.org_unit_id == unit.id && p.staffing.is_established()).count();
+            let established = c.people.iter().filter(|p| p.org_unit_id == unit.id && p.staffing.is_established()).count();
             assert_eq!(established, *size as usize, "{street}");
             sum += established;
         }
@@ -804,11 +792,7 @@ mod tests {
     fn auxiliaries_are_frontline_and_about_the_team_size() {
         let c = city();
         for (t, (street, size)) in STREET_TEAMS.iter().enumerate() {
-            let aux: Vec<&Person> = c
-                .people
-                .iter()
-                .filter(|p| p.org_unit_id == team_id(t + 1) && p.staffing == Staffing::Auxiliary)
-                .collect();
+            let aux: Vec<&Person> = c.people.iter().filter(|p| p.org_unit_id == team_id(t + 1) && p.staffing == Staffing::Auxiliary).collect();
             let n = aux.len() as u32;
             assert!(n * 10 >= size * 6 && n * 10 <= size * 12, "{street}: {n} auxiliaries for {size}");
             assert!(aux.iter().all(|p| p.frontline && !p.posts.contains(&Post::CaseLegal)));

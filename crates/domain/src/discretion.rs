@@ -359,12 +359,8 @@ impl Benchmark {
         }
         for t in &self.tiers {
             let bad = match t.range {
-                TierRange::Share { from_pct, to_pct } | TierRange::BelowMinimum { from_pct, to_pct } => {
-                    from_pct > to_pct || to_pct > 100
-                }
-                TierRange::Fixed { min_fen, max_fen } | TierRange::PerUnit { min_fen, max_fen } => {
-                    min_fen < 0 || min_fen > max_fen
-                }
+                TierRange::Share { from_pct, to_pct } | TierRange::BelowMinimum { from_pct, to_pct } => from_pct > to_pct || to_pct > 100,
+                TierRange::Fixed { min_fen, max_fen } | TierRange::PerUnit { min_fen, max_fen } => min_fen < 0 || min_fen > max_fen,
                 TierRange::None | TierRange::WarningOnly => false,
             };
             if bad {
@@ -486,7 +482,12 @@ pub struct Assessment {
 pub enum AmountCheck {
     Within,
     /// Outside the tier's range but lawful: needs a written reason and legal review.
-    OutsideRange { requires_written_reason: bool, requires_legal_review: bool, message_zh: String, message_en: String },
+    OutsideRange {
+        requires_written_reason: bool,
+        requires_legal_review: bool,
+        message_zh: String,
+        message_en: String,
+    },
 }
 
 impl Assessment {
@@ -494,12 +495,8 @@ impl Assessment {
     /// maximum; flags one outside the tier's range.
     pub fn check_amount(&self, proposed: Fen) -> Result<AmountCheck, Refusal> {
         if let Some(np) = &self.no_penalty {
-            return Err(Refusal::new(
-                "discretion.no_penalty",
-                "依法不予行政处罚，不得罚款",
-                "no penalty applies; no fine may be imposed",
-            )
-            .with_rule(np.citation.clone()));
+            return Err(Refusal::new("discretion.no_penalty", "依法不予行政处罚，不得罚款", "no penalty applies; no fine may be imposed")
+                .with_rule(np.citation.clone()));
         }
         if let Some((_, max)) = self.legal_range {
             if proposed > max {
@@ -544,19 +541,12 @@ fn reasons_of(when: &[Cond], unit: &str) -> (Vec<String>, Vec<String>) {
 }
 
 /// Assesses a case: the item `code`, the violation and decision dates, and the facts.
-pub fn assess(
-    list: &PowerList,
-    code: &str,
-    violation: NaiveDate,
-    decision: NaiveDate,
-    facts: &Facts,
-) -> Result<Assessment, Refusal> {
+pub fn assess(list: &PowerList, code: &str, violation: NaiveDate, decision: NaiveDate, facts: &Facts) -> Result<Assessment, Refusal> {
     let sel = list.select_item(code, violation, decision, facts)?;
     let item = sel.applied;
     let mut reasons = vec![Reason { zh: sel.reason_zh.clone(), en: sel.reason_en.clone() }];
     let mut citations: Vec<String> = Vec::new();
-    let prohibition: Vec<String> =
-        item.bases(crate::power::BasisRole::Prohibition).map(LegalBasis::cited).collect();
+    let prohibition: Vec<String> = item.bases(crate::power::BasisRole::Prohibition).map(LegalBasis::cited).collect();
     let penalty: Vec<String> = item.bases(crate::power::BasisRole::Penalty).map(LegalBasis::cited).collect();
     for c in prohibition.iter().chain(&penalty) {
         if !citations.contains(c) {
@@ -588,11 +578,7 @@ pub fn assess(
     };
     if sel.why == Applied::NoLongerViolation {
         citations.push(crate::power::APL_37_CITATION.to_owned());
-        let np = NoPenalty {
-            ground: "no_longer_violation".into(),
-            citation: crate::power::APL_37_CITATION.into(),
-            education_required: false,
-        };
+        let np = NoPenalty { ground: "no_longer_violation".into(), citation: crate::power::APL_37_CITATION.into(), education_required: false };
         exempt(&mut out, reasons, citations, np);
         return Ok(out);
     }
@@ -627,12 +613,7 @@ pub fn assess(
             let mut conds = l.kind.statutory_conditions();
             conds.extend(e.when.iter().cloned());
             if conds.iter().all(|c| c.holds(facts)) {
-                let unit = list
-                    .benchmarks
-                    .iter()
-                    .find(|b| b.item_code == item.code)
-                    .map(|b| b.quantity_unit.as_str())
-                    .unwrap_or("");
+                let unit = list.benchmarks.iter().find(|b| b.item_code == item.code).map(|b| b.quantity_unit.as_str()).unwrap_or("");
                 let mut shown: Vec<Cond> = Vec::new();
                 for c in conds {
                     if !shown.contains(&c) {
@@ -641,14 +622,7 @@ pub fn assess(
                 }
                 let (zh, en) = reasons_of(&shown, unit);
                 reasons.push(Reason {
-                    zh: format!(
-                        "{}，符合《{}》（第{}版，{}），依照{}不予行政处罚",
-                        zh.join("、"),
-                        l.name,
-                        l.version,
-                        l.approval_ref,
-                        l.basis.cited()
-                    ),
+                    zh: format!("{}，符合《{}》（第{}版，{}），依照{}不予行政处罚", zh.join("、"), l.name, l.version, l.approval_ref, l.basis.cited()),
                     en: format!(
                         "{}: meets the list \"{}\" (version {}, {}); no penalty under {}",
                         en.join(", "),
@@ -671,14 +645,9 @@ pub fn assess(
     let fine = item.fine_for(facts);
     if fine.is_none() && !item.fines.is_empty() {
         // every fine rule needs more (e.g. refusal to correct): the order to correct comes first
-        let needs: Vec<String> =
-            item.fines.iter().flat_map(|f| f.requires.iter().map(|c| c.zh(""))).collect::<BTreeSet<_>>().into_iter().collect();
+        let needs: Vec<String> = item.fines.iter().flat_map(|f| f.requires.iter().map(|c| c.zh(""))).collect::<BTreeSet<_>>().into_iter().collect();
         reasons.push(Reason {
-            zh: format!(
-                "罚款以“{}”为前提，现有事实不具备，依法{}，暂不予罚款",
-                needs.join("、"),
-                item.order_to_correct.as_deref().unwrap_or("责令改正")
-            ),
+            zh: format!("罚款以“{}”为前提，现有事实不具备，依法{}，暂不予罚款", needs.join("、"), item.order_to_correct.as_deref().unwrap_or("责令改正")),
             en: "the fine requires facts not (yet) established; the order to correct comes first, no fine now".into(),
         });
         out.penalties = Vec::new();
@@ -736,8 +705,7 @@ pub fn assess(
     let (zh, en) = reasons_of(&tier.when, &unit);
     if !tier.when.is_empty() {
         reasons.push(Reason {
-            zh: format!("{}，适用“{}”档次", zh.join("、"), tier.kind.zh()),
-            en: format!("{}: {} tier", en.join(", "), tier.kind.en()),
+            zh: format!("{}，适用“{}”档次", zh.join("、"), tier.kind.zh()), en: format!("{}: {} tier", en.join(", "), tier.kind.en())
         });
     } else {
         reasons.push(Reason {
@@ -886,11 +854,7 @@ fn no_penalty_text_zh(item: &PowerItem, a: &Assessment) -> String {
 
 fn no_penalty_text_en(item: &PowerItem, a: &Assessment) -> String {
     let reasons: Vec<&str> = shown(a).iter().map(|r| r.en.trim_end_matches('.')).collect();
-    let tail = if a.no_penalty.as_ref().is_some_and(|n| n.education_required) {
-        "; the party is to be educated (APL art. 33(3))"
-    } else {
-        ""
-    };
+    let tail = if a.no_penalty.as_ref().is_some_and(|n| n.education_required) { "; the party is to be educated (APL art. 33(3))" } else { "" };
     format!("The party's act ({}): {}{tail}.", item.name_en, reasons.join("; "))
 }
 
@@ -1009,10 +973,7 @@ Under 《城市道路管理条例》第四十二条第一款: no lighter or heav
             TierKind::Lenient,
             "mitigation needs harm at most minor"
         );
-        assert_eq!(
-            t(Facts { meritorious: true, corrected_in_time: true, harm: Harm::Minor, ..org.clone() }),
-            (TierKind::Mitigated, Some((100_000, 198_000)))
-        );
+        assert_eq!(t(Facts { meritorious: true, corrected_in_time: true, harm: Harm::Minor, ..org.clone() }), (TierKind::Mitigated, Some((100_000, 198_000))));
         // GH-001: 5 %–10 % of the construction cost (1,000,000 yuan)
         let build = |q, f: Facts| {
             let a = run("GH-001", &Facts { quantity: Some(q), base_value_fen: Some(100_000_000), ..f });
@@ -1070,12 +1031,7 @@ Under 《城市道路管理条例》第四十二条第一款: no lighter or heav
 
     #[test]
     fn minor_offence_exemption_ten_minute_parking() {
-        let park = |mins, corrected, harm| Facts {
-            duration_minutes: Some(mins),
-            corrected_in_time: corrected,
-            harm,
-            ..person()
-        };
+        let park = |mins, corrected, harm| Facts { duration_minutes: Some(mins), corrected_in_time: corrected, harm, ..person() };
         let a = run("DF-004", &park(10, true, Harm::None));
         assert_eq!(a.no_penalty.as_ref().unwrap().ground, "list:minor_offence");
         assert!(a.text_zh.contains("持续时间不超过10分钟"), "{}", a.text_zh);
@@ -1150,13 +1106,19 @@ Under 《城市道路管理条例》第四十二条第一款: no lighter or heav
             let item = l.item(&b.item_code, b.effective_from).unwrap();
             let needs_refusal = item.fines.iter().all(|f| f.requires.contains(&Cond::RefusedToCorrect));
             let standard = (1..=200).any(|q| {
-                let a = assess(&l, &b.item_code, b.effective_from, b.effective_from, &Facts {
-                    party: Party::Organisation,
-                    quantity: Some(q),
-                    base_value_fen: Some(100_000_000),
-                    refused_to_correct: needs_refusal,
-                    ..Facts::default()
-                })
+                let a = assess(
+                    &l,
+                    &b.item_code,
+                    b.effective_from,
+                    b.effective_from,
+                    &Facts {
+                        party: Party::Organisation,
+                        quantity: Some(q),
+                        base_value_fen: Some(100_000_000),
+                        refused_to_correct: needs_refusal,
+                        ..Facts::default()
+                    },
+                )
                 .unwrap();
                 a.tier == TierKind::Standard && a.range.is_some()
             });

@@ -15,11 +15,7 @@ fn keep(s: &str, head: usize, tail: usize) -> String {
     if chars.len() <= head + tail {
         return "*".repeat(chars.len());
     }
-    chars
-        .iter()
-        .enumerate()
-        .map(|(i, ch)| if i < head || i >= chars.len() - tail { *ch } else { '*' })
-        .collect()
+    chars.iter().enumerate().map(|(i, ch)| if i < head || i >= chars.len() - tail { *ch } else { '*' }).collect()
 }
 
 /// 420103198501011234 → 420***********1234

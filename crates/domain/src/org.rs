@@ -149,11 +149,7 @@ impl OrgGraph {
         self.guided_children.get(id).map(Vec::as_slice).unwrap_or(&[])
     }
     pub fn roots(&self) -> Vec<&OrgUnit> {
-        let mut r: Vec<&OrgUnit> = self
-            .units
-            .values()
-            .filter(|u| u.admin_parent_id.as_ref().is_none_or(|p| !self.units.contains_key(p)))
-            .collect();
+        let mut r: Vec<&OrgUnit> = self.units.values().filter(|u| u.admin_parent_id.as_ref().is_none_or(|p| !self.units.contains_key(p))).collect();
         r.sort_by(|a, b| a.code.cmp(&b.code));
         r
     }
@@ -201,31 +197,18 @@ impl OrgGraph {
     pub fn check_unit(&self, unit: &OrgUnit) -> Result<(), Refusal> {
         validate_name(&unit.name)?;
         if unit.code.trim().is_empty() || unit.code.len() > 64 {
-            return Err(Refusal::new(
-                "invalid_code",
-                "机构代码不能为空且不超过64个字符",
-                "unit code must be 1–64 characters",
-            ));
+            return Err(Refusal::new("invalid_code", "机构代码不能为空且不超过64个字符", "unit code must be 1–64 characters"));
         }
-        for (parent, rel_zh, rel_en, guidance) in [
-            (&unit.admin_parent_id, "行政隶属上级", "administrative parent", false),
-            (&unit.guidance_parent_id, "业务指导单位", "guidance parent", true),
-        ] {
+        for (parent, rel_zh, rel_en, guidance) in
+            [(&unit.admin_parent_id, "行政隶属上级", "administrative parent", false), (&unit.guidance_parent_id, "业务指导单位", "guidance parent", true)]
+        {
             let Some(p) = parent else { continue };
             if !self.units.contains_key(p) {
-                return Err(Refusal::new(
-                    "unknown_parent",
-                    format!("{rel_zh}不存在: {p}"),
-                    format!("{rel_en} does not exist: {p}"),
-                ));
+                return Err(Refusal::new("unknown_parent", format!("{rel_zh}不存在: {p}"), format!("{rel_en} does not exist: {p}")));
             }
             let below = if guidance { self.guided_subtree(&unit.id) } else { self.admin_subtree(&unit.id) };
             if p == &unit.id || below.contains(p) {
-                return Err(Refusal::new(
-                    "cycle",
-                    format!("{rel_zh}不能是本单位或其下级"),
-                    format!("the {rel_en} cannot be the unit itself or below it"),
-                ));
+                return Err(Refusal::new("cycle", format!("{rel_zh}不能是本单位或其下级"), format!("the {rel_en} cannot be the unit itself or below it")));
             }
         }
         Ok(())

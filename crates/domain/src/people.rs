@@ -114,12 +114,8 @@ impl Person {
             }
         }
         if self.staffing == Staffing::Auxiliary && self.posts.contains(&Post::CaseLegal) {
-            return Err(Refusal::new(
-                "auxiliary_post",
-                "协管人员不得担任案件法制岗位",
-                "an auxiliary cannot hold the case/legal post",
-            )
-            .with_rule("城市管理执法队伍规范化建设标准 协管人员管理 2 (seed 004)"));
+            return Err(Refusal::new("auxiliary_post", "协管人员不得担任案件法制岗位", "an auxiliary cannot hold the case/legal post")
+                .with_rule("城市管理执法队伍规范化建设标准 协管人员管理 2 (seed 004)"));
         }
         Ok(())
     }
@@ -135,8 +131,9 @@ pub fn posts_from_text(s: &str) -> Vec<Post> {
 
 /// GB 11643-1999 citizen identity number: 17 digits + ISO 7064 MOD 11-2 check character.
 pub fn check_id_number(id: &str) -> Result<(), Refusal> {
-    let bad = || Refusal::new("invalid_id_number", "身份证号码格式或校验位错误", "identity number is malformed or its check digit is wrong")
-        .with_rule("GB 11643-1999");
+    let bad = || {
+        Refusal::new("invalid_id_number", "身份证号码格式或校验位错误", "identity number is malformed or its check digit is wrong").with_rule("GB 11643-1999")
+    };
     let b = id.as_bytes();
     if b.len() != 18 || !b[..17].iter().all(u8::is_ascii_digit) {
         return Err(bad());
@@ -190,12 +187,8 @@ impl Certificate {
     }
     pub fn check(&self, holder: &Person) -> Result<(), Refusal> {
         if holder.staffing == Staffing::Auxiliary {
-            return Err(Refusal::new(
-                "auxiliary_certificate",
-                "协管人员不得持有行政执法证",
-                "auxiliaries cannot hold a law-enforcement certificate",
-            )
-            .with_rule("城市管理执法队伍规范化建设标准 协管人员管理 2 (seed 004); 行政处罚法 第四十二条"));
+            return Err(Refusal::new("auxiliary_certificate", "协管人员不得持有行政执法证", "auxiliaries cannot hold a law-enforcement certificate")
+                .with_rule("城市管理执法队伍规范化建设标准 协管人员管理 2 (seed 004); 行政处罚法 第四十二条"));
         }
         if self.number.trim().is_empty() || self.number.len() > 64 {
             return Err(Refusal::new("invalid_certificate_number", "证件编号不能为空", "certificate number is required"));
@@ -204,11 +197,7 @@ impl Certificate {
             return Err(Refusal::new("invalid_issuer", "发证机关不能为空", "issuer is required"));
         }
         if self.valid_until < self.valid_from {
-            return Err(Refusal::new(
-                "invalid_validity",
-                "有效期截止日不能早于起始日",
-                "valid_until is before valid_from",
-            ));
+            return Err(Refusal::new("invalid_validity", "有效期截止日不能早于起始日", "valid_until is before valid_from"));
         }
         Ok(())
     }

@@ -39,7 +39,12 @@ pub fn commitment(salt: &[u8; 16], value: &Value) -> String {
 }
 
 pub fn row_key(row: &Row) -> String {
-    row.table.key().iter().map(|k| row.values.get(*k).and_then(|v| if let Value::Text(t) = v { Some(t.as_str()) } else { None }).unwrap_or("")).collect::<Vec<_>>().join("/")
+    row.table
+        .key()
+        .iter()
+        .map(|k| row.values.get(*k).and_then(|v| if let Value::Text(t) = v { Some(t.as_str()) } else { None }).unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Replace every non-null personal value by its commitment; return the sealed rows and openings.
@@ -103,7 +108,13 @@ mod tests {
     use super::*;
 
     fn person() -> Row {
-        Row::new(Table::People).set("tenant_id", "t").set("id", "p1").set("name", "张三").set("phone", "13800000000").set("id_number", Option::<String>::None).set("staffing", "civil_servant")
+        Row::new(Table::People)
+            .set("tenant_id", "t")
+            .set("id", "p1")
+            .set("name", "张三")
+            .set("phone", "13800000000")
+            .set("id_number", Option::<String>::None)
+            .set("staffing", "civil_servant")
     }
 
     #[test]

@@ -499,17 +499,15 @@ impl PowerItem {
 
 fn compare_amounts(new: &FineAmount, old: &FineAmount) -> Lightness {
     let pair = match (new, old) {
-        (FineAmount::Range { min_fen: a, max_fen: b }, FineAmount::Range { min_fen: c, max_fen: d }) => {
+        (FineAmount::Range { min_fen: a, max_fen: b }, FineAmount::Range { min_fen: c, max_fen: d }) => Some(((*b, *a), (*d, *c))),
+        (FineAmount::PerUnit { unit: u1, min_fen: a, max_fen: b }, FineAmount::PerUnit { unit: u2, min_fen: c, max_fen: d }) if u1 == u2 => {
             Some(((*b, *a), (*d, *c)))
         }
-        (
-            FineAmount::PerUnit { unit: u1, min_fen: a, max_fen: b },
-            FineAmount::PerUnit { unit: u2, min_fen: c, max_fen: d },
-        ) if u1 == u2 => Some(((*b, *a), (*d, *c))),
-        (
-            FineAmount::Multiple { base: b1, min_permille: a, max_permille: b },
-            FineAmount::Multiple { base: b2, min_permille: c, max_permille: d },
-        ) if b1 == b2 => Some(((i64::from(*b), i64::from(*a)), (i64::from(*d), i64::from(*c)))),
+        (FineAmount::Multiple { base: b1, min_permille: a, max_permille: b }, FineAmount::Multiple { base: b2, min_permille: c, max_permille: d })
+            if b1 == b2 =>
+        {
+            Some(((i64::from(*b), i64::from(*a)), (i64::from(*d), i64::from(*c))))
+        }
         _ => None,
     };
     match pair {
@@ -592,10 +590,7 @@ pub struct Selection<'a, T> {
 
 /// The version of `key` in force on `day`: the latest `effective_from` not after it.
 pub fn in_force<'a, T: Versioned>(versions: &'a [T], key: &str, day: NaiveDate) -> Option<&'a T> {
-    versions
-        .iter()
-        .filter(|v| v.key() == key && v.effective_from() <= day)
-        .max_by_key(|v| (v.effective_from(), v.version()))
+    versions.iter().filter(|v| v.key() == key && v.effective_from() <= day).max_by_key(|v| (v.effective_from(), v.version()))
 }
 
 /// For every key, the version in force on `day`.
@@ -615,11 +610,7 @@ pub fn select_version<'a, T: Versioned>(
     lightness: impl Fn(&T, &T) -> Lightness,
 ) -> Result<Selection<'a, T>, Refusal> {
     if decision < violation {
-        return Err(Refusal::new(
-            "version.decision_before_violation",
-            "决定日期早于违法行为发生日期",
-            "the decision date is before the violation date",
-        ));
+        return Err(Refusal::new("version.decision_before_violation", "决定日期早于违法行为发生日期", "the decision date is before the violation date"));
     }
     let old = in_force(versions, key, violation).ok_or_else(|| {
         Refusal::new(
@@ -640,14 +631,8 @@ pub fn select_version<'a, T: Versioned>(
     let new = in_force(versions, key, decision).unwrap_or(old);
     let v = |t: &T| format!("第{}版（{}起施行，{}）", t.version(), t.effective_from(), t.approval_ref());
     let ve = |t: &T| format!("version {} (in force from {}, {})", t.version(), t.effective_from(), t.approval_ref());
-    let sel = |applied: &'a T, why: Applied, zh: String, en: String| Selection {
-        applied,
-        at_violation: old,
-        at_decision: new,
-        why,
-        reason_zh: zh,
-        reason_en: en,
-    };
+    let sel =
+        |applied: &'a T, why: Applied, zh: String, en: String| Selection { applied, at_violation: old, at_decision: new, why, reason_zh: zh, reason_en: en };
     if std::ptr::eq(old, new) {
         return Ok(sel(
             old,
@@ -769,13 +754,7 @@ impl PowerList {
         in_force(&self.items, code, day)
     }
     /// The item version a case applies (APL art. 37), compared for the party in `facts`.
-    pub fn select_item(
-        &self,
-        code: &str,
-        violation: NaiveDate,
-        decision: NaiveDate,
-        facts: &Facts,
-    ) -> Result<Selection<'_, PowerItem>, Refusal> {
+    pub fn select_item(&self, code: &str, violation: NaiveDate, decision: NaiveDate, facts: &Facts) -> Result<Selection<'_, PowerItem>, Refusal> {
         select_version(&self.items, code, violation, decision, |new, old| new.lightness_vs(old, facts))
     }
     /// Consistency problems (empty when the list is sound).
@@ -803,9 +782,7 @@ impl PowerList {
             }
             for f in &i.fines {
                 let bad = match &f.amount {
-                    FineAmount::Range { min_fen, max_fen } | FineAmount::PerUnit { min_fen, max_fen, .. } => {
-                        *min_fen < 0 || min_fen > max_fen
-                    }
+                    FineAmount::Range { min_fen, max_fen } | FineAmount::PerUnit { min_fen, max_fen, .. } => *min_fen < 0 || min_fen > max_fen,
                     FineAmount::Multiple { min_permille, max_permille, .. } => min_permille > max_permille,
                     FineAmount::Unspecified => false,
                 };
@@ -984,12 +961,7 @@ pub fn items_from_csv_rows(text: &str) -> Result<CsvRows, ImportError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let rows = parse_csv(text)?;
     let Some((header, body)) = rows.split_first() else { return Ok((Vec::new(), Vec::new())) };
-    let col = |name: &str| {
-        header
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| ImportError(format!("missing column {name}")))
-    };
+    let col = |name: &str| header.iter().position(|h| h == name).ok_or_else(|| ImportError(format!("missing column {name}")));
     let idx: Vec<usize> = CSV_HEADER[..19].iter().map(|h| col(h)).collect::<Result<_, _>>()?;
     let mut items = Vec::new();
     let mut errors = Vec::new();
@@ -1007,9 +979,7 @@ pub fn items_from_csv_rows(text: &str) -> Result<CsvRows, ImportError> {
 }
 
 fn item_from_csv_row(line: usize, r: &[String], idx: &[usize]) -> Result<PowerItem, ImportError> {
-    let get = |k: usize| -> Result<&str, ImportError> {
-        r.get(idx[k]).map(String::as_str).ok_or_else(|| ImportError(format!("row {line}: too few cells")))
-    };
+    let get = |k: usize| -> Result<&str, ImportError> { r.get(idx[k]).map(String::as_str).ok_or_else(|| ImportError(format!("row {line}: too few cells"))) };
     let err = |what: &str, e: &dyn std::fmt::Display| ImportError(format!("row {line}: {what}: {e}"));
     let list = |s: &str| -> Vec<String> {
         if s.is_empty() {
@@ -1018,9 +988,7 @@ fn item_from_csv_row(line: usize, r: &[String], idx: &[usize]) -> Result<PowerIt
             s.split('|').map(str::to_owned).collect()
         }
     };
-    let boolean = |s: &str, what: &str| -> Result<bool, ImportError> {
-        s.parse::<bool>().map_err(|e| err(what, &e))
-    };
+    let boolean = |s: &str, what: &str| -> Result<bool, ImportError> { s.parse::<bool>().map_err(|e| err(what, &e)) };
     Ok(PowerItem {
         code: get(0)?.to_owned(),
         version: get(1)?.parse().map_err(|e| err("version", &e))?,
@@ -1030,10 +998,7 @@ fn item_from_csv_row(line: usize, r: &[String], idx: &[usize]) -> Result<PowerIt
         name: get(5)?.to_owned(),
         name_en: get(6)?.to_owned(),
         category: Category::parse(get(7)?).ok_or_else(|| err("category", &get(7).unwrap_or_default()))?,
-        levels: list(get(8)?)
-            .iter()
-            .map(|s| UnitLevel::parse(s).ok_or_else(|| err("levels", s)))
-            .collect::<Result<_, _>>()?,
+        levels: list(get(8)?).iter().map(|s| UnitLevel::parse(s).ok_or_else(|| err("levels", s))).collect::<Result<_, _>>()?,
         local: boolean(get(9)?, "local")?,
         penalty_types: list(get(10)?).iter().map(|s| enum_parse(s).map_err(|e| err("penalty_types", &e.0))).collect::<Result<_, _>>()?,
         order_to_correct: Some(get(11)?.to_owned()).filter(|s| !s.is_empty()),
@@ -1111,13 +1076,34 @@ impl Entry {
         }
     }
     pub fn item(i: &PowerItem) -> Entry {
-        Entry { kind: EntryKind::Item, code: i.code.clone(), version: i.version, effective_from: i.effective_from.to_string(), approval_ref: i.approval_ref.clone(), data: json_of(i) }
+        Entry {
+            kind: EntryKind::Item,
+            code: i.code.clone(),
+            version: i.version,
+            effective_from: i.effective_from.to_string(),
+            approval_ref: i.approval_ref.clone(),
+            data: json_of(i),
+        }
     }
     pub fn benchmark(b: &Benchmark) -> Entry {
-        Entry { kind: EntryKind::Benchmark, code: b.item_code.clone(), version: b.version, effective_from: b.effective_from.to_string(), approval_ref: b.approval_ref.clone(), data: json_of(b) }
+        Entry {
+            kind: EntryKind::Benchmark,
+            code: b.item_code.clone(),
+            version: b.version,
+            effective_from: b.effective_from.to_string(),
+            approval_ref: b.approval_ref.clone(),
+            data: json_of(b),
+        }
     }
     pub fn exemption_list(l: &ExemptionList) -> Entry {
-        Entry { kind: EntryKind::ExemptionList, code: l.code.clone(), version: l.version, effective_from: l.effective_from.to_string(), approval_ref: l.approval_ref.clone(), data: json_of(l) }
+        Entry {
+            kind: EntryKind::ExemptionList,
+            code: l.code.clone(),
+            version: l.version,
+            effective_from: l.effective_from.to_string(),
+            approval_ref: l.approval_ref.clone(),
+            data: json_of(l),
+        }
     }
     /// The row's after-image (`approved_by`: the account that recorded it, or `system`).
     pub fn to_row(&self, tenant_id: &str, approved_by: &str) -> crate::Row {
@@ -1159,7 +1145,14 @@ impl PowerList {
     /// The list as stored entries: the header, then every version.
     pub fn entries(&self) -> Vec<Entry> {
         let header = Header { format: self.format.clone(), title: self.title.clone(), note: self.note.clone(), general_grounds: self.general_grounds.clone() };
-        let mut out = vec![Entry { kind: EntryKind::Header, code: "header".into(), version: 0, effective_from: String::new(), approval_ref: String::new(), data: json_of(&header) }];
+        let mut out = vec![Entry {
+            kind: EntryKind::Header,
+            code: "header".into(),
+            version: 0,
+            effective_from: String::new(),
+            approval_ref: String::new(),
+            data: json_of(&header),
+        }];
         out.extend(self.items.iter().map(Entry::item));
         out.extend(self.benchmarks.iter().map(Entry::benchmark));
         out.extend(self.exemption_lists.iter().map(Entry::exemption_list));

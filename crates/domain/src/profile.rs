@@ -20,8 +20,7 @@ pub use tree::{LoadError, LoadErrors};
 pub const NATIONAL_PROCEDURE: &str = include_str!("../../../rules/procedure.toml");
 
 /// An example tenant overlay: seed 004's 60-day decision period with a 60-day approved extension.
-pub const EXAMPLE_SEED_004_PROFILE: &str =
-    include_str!("../../../rules/examples/seed-004-60-days.toml");
+pub const EXAMPLE_SEED_004_PROFILE: &str = include_str!("../../../rules/examples/seed-004-60-days.toml");
 
 /// The unit of a rule value: tells the deadline arithmetic how to count it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -100,14 +99,9 @@ impl Unit {
 
     pub fn dimension(self) -> Dimension {
         match self {
-            Unit::WorkingDays
-            | Unit::Days
-            | Unit::Months
-            | Unit::Years
-            | Unit::Hours
-            | Unit::WorkingHours
-            | Unit::Minutes
-            | Unit::WorkingMinutes => Dimension::Time,
+            Unit::WorkingDays | Unit::Days | Unit::Months | Unit::Years | Unit::Hours | Unit::WorkingHours | Unit::Minutes | Unit::WorkingMinutes => {
+                Dimension::Time
+            }
             Unit::Percent | Unit::PercentPerDay => Dimension::Ratio,
             Unit::Yuan => Dimension::Money,
             Unit::Persons => Dimension::Count,
@@ -244,11 +238,7 @@ pub struct UnknownRule(pub String);
 
 impl From<UnknownRule> for Refusal {
     fn from(e: UnknownRule) -> Refusal {
-        Refusal::new(
-            "unknown_rule",
-            format!("规则配置中没有 `{}`", e.0),
-            format!("the rule profile has no value `{}`", e.0),
-        )
+        Refusal::new("unknown_rule", format!("规则配置中没有 `{}`", e.0), format!("the rule profile has no value `{}`", e.0))
     }
 }
 
@@ -267,8 +257,7 @@ impl ProcedureProfile {
 
     /// The embedded national default profile.
     pub fn national() -> ProcedureProfile {
-        ProcedureProfile::parse(NATIONAL_PROCEDURE, "rules/procedure.toml")
-            .expect("the embedded national procedure profile is valid (tested)")
+        ProcedureProfile::parse(NATIONAL_PROCEDURE, "rules/procedure.toml").expect("the embedded national procedure profile is valid (tested)")
     }
 
     /// Apply a tenant's overlay: its values replace those with the same key (keeping the
@@ -298,8 +287,7 @@ impl ProcedureProfile {
             added.push(rule.key.clone());
             merged.insert(rule.key.clone(), rule);
         }
-        let new: Vec<(&Rule, usize)> =
-            added.iter().filter_map(|k| merged.get(k)).map(|r| (r, r.line)).collect();
+        let new: Vec<(&Rule, usize)> = added.iter().filter_map(|k| merged.get(k)).map(|r| (r, r.line)).collect();
         check_targets(&mut doc, &merged, new.into_iter());
         let mut layers = self.layers.clone();
         layers.push(name);
@@ -317,27 +305,17 @@ impl ProcedureProfile {
 
     /// The extensions a rule grants to the period `key`.
     pub fn extensions_of(&self, key: &str) -> Vec<&Rule> {
-        self.rules
-            .values()
-            .filter(|r| matches!(&r.kind, RuleKind::Extension { extends, .. } if extends == key))
-            .collect()
+        self.rules.values().filter(|r| matches!(&r.kind, RuleKind::Extension { extends, .. } if extends == key)).collect()
     }
 
     /// The pauses a rule grants to the period `key`.
     pub fn pauses_of(&self, key: &str) -> Vec<&Rule> {
-        self.rules
-            .values()
-            .filter(|r| matches!(&r.kind, RuleKind::Pause { pauses, .. } if pauses == key))
-            .collect()
+        self.rules.values().filter(|r| matches!(&r.kind, RuleKind::Pause { pauses, .. } if pauses == key)).collect()
     }
 }
 
 /// Extensions and pauses must name an existing period.
-fn check_targets<'a>(
-    doc: &mut tree::Doc,
-    all: &BTreeMap<String, Rule>,
-    which: impl Iterator<Item = (&'a Rule, usize)>,
-) {
+fn check_targets<'a>(doc: &mut tree::Doc, all: &BTreeMap<String, Rule>, which: impl Iterator<Item = (&'a Rule, usize)>) {
     for (rule, line) in which {
         let target = match &rule.kind {
             RuleKind::Extension { extends, .. } => extends,
@@ -352,10 +330,7 @@ fn check_targets<'a>(
     }
 }
 
-fn parse_layer(
-    doc: &mut tree::Doc,
-    root: &tree::SNode,
-) -> (String, String, Vec<(Rule, std::ops::Range<usize>)>) {
+fn parse_layer(doc: &mut tree::Doc, root: &tree::SNode) -> (String, String, Vec<(Rule, std::ops::Range<usize>)>) {
     let mut out = Vec::new();
     let Some(mut top) = tree::Table::of(doc, root, "") else {
         return (String::new(), String::new(), out);
@@ -497,12 +472,7 @@ fn parse_layer(
                     doc.error(&s, &path, "max_times must be at least 1");
                 }
                 match (extends.clone(), q, approval.clone()) {
-                    (Some(extends), Some(by), Some(approval)) => Some(RuleKind::Extension {
-                        extends,
-                        by,
-                        max_times: times.clamp(1, 100) as u32,
-                        approval,
-                    }),
+                    (Some(extends), Some(by), Some(approval)) => Some(RuleKind::Extension { extends, by, max_times: times.clamp(1, 100) as u32, approval }),
                     _ => None,
                 }
             }
@@ -532,10 +502,7 @@ fn parse_layer(
         t.finish(doc);
         if let (Some(key), Some(kind), Some(citation), Some(verified)) = (key, kind, citation, verified) {
             let line = doc.line(&span);
-            out.push((
-                Rule { key, kind, citation, verified, refs, note, origin: name.clone(), line },
-                span,
-            ));
+            out.push((Rule { key, kind, citation, verified, refs, note, origin: name.clone(), line }, span));
         }
     }
     top.finish(doc);
@@ -686,11 +653,7 @@ pub(crate) mod tree {
                     let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
                     Err(LoadErrors {
                         source_name: name.to_owned(),
-                        errors: vec![LoadError {
-                            line,
-                            path: String::new(),
-                            message: format!("TOML syntax: {}", e.message()),
-                        }],
+                        errors: vec![LoadError { line, path: String::new(), message: format!("TOML syntax: {}", e.message()) }],
                     })
                 }
             }
@@ -740,12 +703,7 @@ pub(crate) mod tree {
     impl<'n> Table<'n> {
         pub fn of(doc: &mut Doc, node: &'n SNode, path: &str) -> Option<Table<'n>> {
             match node.get_ref() {
-                Node::Table(map) => Some(Table {
-                    path: path.to_owned(),
-                    span: node.span(),
-                    map,
-                    used: BTreeSet::new(),
-                }),
+                Node::Table(map) => Some(Table { path: path.to_owned(), span: node.span(), map, used: BTreeSet::new() }),
                 other => {
                     doc.error(&node.span(), path, format!("expected a table, found {}", other.type_name()));
                     None
@@ -781,11 +739,7 @@ pub(crate) mod tree {
         }
 
         fn wrong(&self, doc: &mut Doc, key: &str, node: &SNode, expected: &str) {
-            doc.error(
-                &node.span(),
-                &self.path,
-                format!("`{key}` must be {expected}, found {}", node.get_ref().type_name()),
-            );
+            doc.error(&node.span(), &self.path, format!("`{key}` must be {expected}, found {}", node.get_ref().type_name()));
         }
 
         pub fn opt_str(&mut self, doc: &mut Doc, key: &str) -> Option<String> {
@@ -869,11 +823,7 @@ pub(crate) mod tree {
                     for it in items {
                         match it.get_ref() {
                             Node::Str(s) => out.push(s.clone()),
-                            other => doc.error(
-                                &it.span(),
-                                &self.path,
-                                format!("`{key}` holds strings, found {}", other.type_name()),
-                            ),
+                            other => doc.error(&it.span(), &self.path, format!("`{key}` holds strings, found {}", other.type_name())),
                         }
                     }
                     Some(out)
@@ -894,11 +844,7 @@ pub(crate) mod tree {
             let Some(n) = self.take(key) else { return Vec::new() };
             let base = if self.path.is_empty() { key.to_owned() } else { format!("{}.{key}", self.path) };
             match n.get_ref() {
-                Node::Array(items) => items
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, it)| Table::of(doc, it, &format!("{base}[{}]", i + 1)))
-                    .collect(),
+                Node::Array(items) => items.iter().enumerate().filter_map(|(i, it)| Table::of(doc, it, &format!("{base}[{}]", i + 1))).collect(),
                 _ => {
                     self.wrong(doc, key, n, "an array of tables");
                     Vec::new()
@@ -992,9 +938,7 @@ mod tests {
                 assert!(q.value > 10, "{}: ACL art. 69 makes it working days", r.key);
             }
             if q.unit == Unit::WorkingDays && r.verified {
-                let art85 = r.refs.iter().any(|x| {
-                    (x.law == "行政处罚法" && x.article == 85) || (x.law == "行政强制法" && x.article == 69)
-                });
+                let art85 = r.refs.iter().any(|x| (x.law == "行政处罚法" && x.article == 85) || (x.law == "行政强制法" && x.article == 69));
                 assert!(art85, "{}: a working-day value cites the article that makes it one", r.key);
             }
         }
@@ -1003,9 +947,7 @@ mod tests {
     #[test]
     fn example_overlay_sets_60_plus_60_with_unverified_citations() {
         // seed 004 (执法程序·决定): 60 days, extension by at most 60 days with approval.
-        let p = ProcedureProfile::national()
-            .overlay(EXAMPLE_SEED_004_PROFILE, "rules/examples/seed-004-60-days.toml")
-            .unwrap();
+        let p = ProcedureProfile::national().overlay(EXAMPLE_SEED_004_PROFILE, "rules/examples/seed-004-60-days.toml").unwrap();
         let d = p.get("apl.decision_period").unwrap();
         assert_eq!(d.quantity().unwrap().value, 60);
         assert!(!d.verified);
@@ -1071,7 +1013,8 @@ verified = true
 
     #[test]
     fn overlay_must_keep_the_dimension() {
-        let text = "[profile]\nname = \"t\"\ntitle = \"t\"\n\n[[rule]]\nkey = \"apl.payment\"\nvalue = 15\nunit = \"yuan\"\ncitation = \"c\"\nverified = false\n";
+        let text =
+            "[profile]\nname = \"t\"\ntitle = \"t\"\n\n[[rule]]\nkey = \"apl.payment\"\nvalue = 15\nunit = \"yuan\"\ncitation = \"c\"\nverified = false\n";
         let e = ProcedureProfile::national().overlay(text, "t.toml").unwrap_err();
         assert_eq!(e.errors[0].line, 5, "{e}");
         assert!(e.to_string().contains("keeps the dimension"), "{e}");
@@ -1079,9 +1022,6 @@ verified = true
 
     #[test]
     fn unknown_rule_is_an_error() {
-        assert_eq!(
-            ProcedureProfile::national().get("apl.nothing").unwrap_err(),
-            UnknownRule("apl.nothing".into())
-        );
+        assert_eq!(ProcedureProfile::national().get("apl.nothing").unwrap_err(), UnknownRule("apl.nothing".into()));
     }
 }

@@ -2,8 +2,8 @@
 //! (beside the repository; `CHENGGUAN_LAWS_DIR` overrides the place): the article exists in that
 //! law and contains the quoted words. A missing laws folder is a failure, never a skip.
 
-use chengguan_domain::profile::{ProcedureProfile, EXAMPLE_SEED_004_PROFILE};
 use chengguan_domain::power::chinese_number;
+use chengguan_domain::profile::{ProcedureProfile, EXAMPLE_SEED_004_PROFILE};
 #[path = "support/statutes.rs"]
 mod statutes;
 use statutes::article;
@@ -32,16 +32,8 @@ fn every_cited_article_exists_and_contains_its_quote() {
     for r in national.rules().chain(tenant.rules()) {
         for x in &r.refs {
             let text = law_text(&x.law);
-            let art = article(&text, x.article)
-                .unwrap_or_else(|| panic!("{}: {} has no article {}", r.key, x.law, x.article));
-            assert!(
-                art.contains(&x.quote),
-                "{}: {} art. {} does not contain {:?}\n--- article text:\n{art}",
-                r.key,
-                x.law,
-                x.article,
-                x.quote
-            );
+            let art = article(&text, x.article).unwrap_or_else(|| panic!("{}: {} has no article {}", r.key, x.law, x.article));
+            assert!(art.contains(&x.quote), "{}: {} art. {} does not contain {:?}\n--- article text:\n{art}", r.key, x.law, x.article, x.quote);
             // the human citation names the same article
             let cn = format!("第{}条", chinese_number(x.article));
             assert!(r.citation.contains(&cn), "{}: the citation does not name {cn}", r.key);

@@ -26,10 +26,7 @@ fn check_basis(at: &str, b: &LegalBasis) -> String {
     }
     if let Some(c) = b.clause {
         let cn = power::chinese_number(c);
-        assert!(
-            b.quote.contains(&format!("（{cn}）")) || b.quote.contains(&format!("({cn})")),
-            "{at}: clause {c} is not in the quote"
-        );
+        assert!(b.quote.contains(&format!("（{cn}）")) || b.quote.contains(&format!("({cn})")), "{at}: clause {c} is not in the quote");
     }
     assert!(b.citation().contains(&format!("第{}条", power::chinese_number(n))));
     art
@@ -105,8 +102,7 @@ fn every_verified_quote_and_amount_is_the_statute_text() {
                 }
                 FineAmount::Multiple { base, min_permille, max_permille } => {
                     let base_named = f.words.contains(base.zh()) || (base.zh() == "建设工程造价" && f.words.contains("工程造价"));
-                    base_named
-                        && range_in(&f.words, &permille_phrases(*min_permille), &permille_phrases(*max_permille), *min_permille == 0)
+                    base_named && range_in(&f.words, &permille_phrases(*min_permille), &permille_phrases(*max_permille), *min_permille == 0)
                 }
                 FineAmount::PerUnit { .. } => false,
                 FineAmount::Unspecified => !f.words.contains('元') && !f.words.contains('倍'),
@@ -151,7 +147,8 @@ fn the_articles_the_code_cites_say_what_the_code_relies_on() {
     assert_eq!(ExemptionKind::FirstOffence.statutory_conditions().len(), 3);
     // APL art. 32 lists the grounds `Facts` models; art. 30 the ages
     let a32 = article(&apl, 32).unwrap();
-    for g in ["主动消除或者减轻违法行为危害后果", "受他人胁迫或者诱骗实施违法行为", "主动供述行政机关尚未掌握的违法行为", "配合行政机关查处违法行为有立功表现"] {
+    for g in ["主动消除或者减轻违法行为危害后果", "受他人胁迫或者诱骗实施违法行为", "主动供述行政机关尚未掌握的违法行为", "配合行政机关查处违法行为有立功表现"]
+    {
         assert!(a32.contains(g), "{g}");
     }
     assert!(article(&apl, 30).unwrap().contains("不满十四周岁的未成年人有违法行为的，不予行政处罚"));
@@ -167,10 +164,7 @@ fn the_demo_list_is_large_enough_and_mostly_national() {
     let codes: BTreeSet<&str> = list.items.iter().map(|i| i.code.as_str()).collect();
     assert!(codes.len() >= 60, "only {} items", codes.len());
     // an item rests on verified national text when every version's penalty basis does
-    let national = codes
-        .iter()
-        .filter(|c| list.items.iter().filter(|i| i.code == **c).all(|i| i.rests_on_verified_national_text()))
-        .count();
+    let national = codes.iter().filter(|c| list.items.iter().filter(|i| i.code == **c).all(|i| i.rests_on_verified_national_text())).count();
     assert!(national * 100 >= codes.len() * 80, "{national} of {} items rest on verified national text", codes.len());
     // local items are flagged exactly where the penalty basis is local
     for i in &list.items {
@@ -178,13 +172,15 @@ fn the_demo_list_is_large_enough_and_mostly_national() {
         assert_eq!(i.local, !i.rests_on_verified_national_text(), "{}", i.code);
     }
     // the categories the brief names are all there
-    for name in ["占道", "堆放", "建设工程规划许可证", "户外广告", "建筑垃圾", "渣土", "油烟", "噪声", "停放", "城市道路", "燃气", "树木"] {
+    for name in ["占道", "堆放", "建设工程规划许可证", "户外广告", "建筑垃圾", "渣土", "油烟", "噪声", "停放", "城市道路", "燃气", "树木"]
+    {
         assert!(list.items.iter().any(|i| i.name.contains(name)), "no item on {name}");
     }
     // benchmarks: at least 15 items, including 占道经营, 违法建设, 户外广告, 建筑垃圾
     let benched: BTreeSet<&str> = list.benchmarks.iter().map(|b| b.item_code.as_str()).collect();
     assert!(benched.len() >= 15, "{} benchmarks", benched.len());
-    for (code, what) in [("SZ-001", "占道经营"), ("GH-001", "违法建设"), ("SR-009", "户外广告"), ("DF-001", "户外广告"), ("HW-004", "建筑垃圾")] {
+    for (code, what) in [("SZ-001", "占道经营"), ("GH-001", "违法建设"), ("SR-009", "户外广告"), ("DF-001", "户外广告"), ("HW-004", "建筑垃圾")]
+    {
         assert!(benched.contains(code), "no benchmark for {what}");
     }
     // an exemption list of each kind, with entries

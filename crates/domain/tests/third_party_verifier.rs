@@ -47,7 +47,11 @@ fn ct_merkle_accepts_our_inclusion_proofs_and_rejects_tampered_ones() {
             assert!(r.verify_inclusion(&entry(i + 1), i, &proof).is_err(), "wrong entry accepted");
             if let Some(first) = p.first() {
                 let mut bad = p.clone();
-                bad[0] = { let mut h = *first; h[7] ^= 0x10; h };
+                bad[0] = {
+                    let mut h = *first;
+                    h[7] ^= 0x10;
+                    h
+                };
                 let digests: Vec<_> = bad.iter().map(out).collect();
                 let proof = InclusionProof::<Sha256>::from_digests(digests.iter());
                 assert!(r.verify_inclusion(&entry(i), i, &proof).is_err(), "tampered proof accepted");

@@ -50,7 +50,11 @@ async fn main() {
     let backend = if url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" };
     let store = Arc::new(store);
     store
-        .commit("t-bench", "system", &Change::new("tenant.create", "tenant/t-bench").row(Row::new(Table::Tenants).set("id", "t-bench").set("code", "bench").set("name", "基准")))
+        .commit(
+            "t-bench",
+            "system",
+            &Change::new("tenant.create", "tenant/t-bench").row(Row::new(Table::Tenants).set("id", "t-bench").set("code", "bench").set("name", "基准")),
+        )
         .await
         .unwrap();
 
@@ -80,13 +84,23 @@ async fn main() {
     let secs = started.elapsed().as_secs_f64();
     lat.sort();
     let p = |q: f64| lat[((lat.len() as f64 * q) as usize).min(lat.len() - 1)].as_secs_f64() * 1000.0;
-    println!("| {backend} | durable appends, {writers} concurrent writers, {entries} entries | {:.0} entries/s | p50 {:.1} ms, p99 {:.1} ms |", entries as f64 / secs, p(0.5), p(0.99));
+    println!(
+        "| {backend} | durable appends, {writers} concurrent writers, {entries} entries | {:.0} entries/s | p50 {:.1} ms, p99 {:.1} ms |",
+        entries as f64 / secs,
+        p(0.5),
+        p(0.99)
+    );
 
     // verify: every leaf, node, payload and row recomputed and compared.
     let t = Instant::now();
     let r = store.verify_tenant("t-bench", None, None).await.unwrap().unwrap();
     let secs = t.elapsed().as_secs_f64();
-    println!("| {backend} | `verify` of the log ({} entries, replay and compare included) | {:.0} entries/s | {:.2} s |", r.entries, r.entries as f64 / secs, secs);
+    println!(
+        "| {backend} | `verify` of the log ({} entries, replay and compare included) | {:.0} entries/s | {:.2} s |",
+        r.entries,
+        r.entries as f64 / secs,
+        secs
+    );
 
     // The hash-bound part of verify alone: recompute leaves and the tree.
     let rows = store.ledger_range("t-bench", 0, i64::MAX).await.unwrap();
@@ -120,5 +134,8 @@ async fn main() {
         let root = merkle::root_from_inclusion::<Sha256Alg>(i, big, &leaf, &proof).unwrap();
         assert!(merkle::verify_inclusion::<Sha256Alg>(i, big, &leaf, &proof, &root));
     }
-    println!("| in memory | inclusion proof at 10^8 entries (synthetic leaf-hash tree), generate + verify | {:.1} µs each | {n} proofs |", t.elapsed().as_secs_f64() * 1e6 / n as f64);
+    println!(
+        "| in memory | inclusion proof at 10^8 entries (synthetic leaf-hash tree), generate + verify | {:.1} µs each | {n} proofs |",
+        t.elapsed().as_secs_f64() * 1e6 / n as f64
+    );
 }

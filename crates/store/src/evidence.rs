@@ -64,8 +64,7 @@ impl EvidenceStore {
 
     /// Where a file with this hash lives (two-level fan-out keeps directories small).
     pub fn path_of(&self, sha256: &str) -> Option<PathBuf> {
-        (sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()))
-            .then(|| self.dir.join(&sha256[..2]).join(sha256))
+        (sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())).then(|| self.dir.join(&sha256[..2]).join(sha256))
     }
 
     /// Stream a file in: hash and size while writing to a temporary file, sniff its type from

@@ -132,12 +132,7 @@ impl Store {
                     if backend == Backend::Sqlite {
                         // WAL: readers never block the writer. synchronous=FULL: a commit
                         // survives power loss, not only a process crash (docs/ARCHITECTURE).
-                        for pragma in [
-                            "PRAGMA journal_mode = WAL",
-                            "PRAGMA synchronous = FULL",
-                            "PRAGMA busy_timeout = 10000",
-                            "PRAGMA foreign_keys = ON",
-                        ] {
+                        for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA busy_timeout = 10000", "PRAGMA foreign_keys = ON"] {
                             sqlx::query(pragma).execute(&mut *conn).await?;
                         }
                     }
@@ -165,9 +160,7 @@ impl Store {
     pub async fn commit(&self, tenant_id: &str, actor: &str, change: &Change) -> Result<Committed> {
         check_text(change, actor)?;
         for row in &change.rows {
-            if row.text("tenant_id").is_some_and(|t| t != tenant_id)
-                || (row.table == chengguan_domain::Table::Tenants && row.text("id") != Some(tenant_id))
-            {
+            if row.text("tenant_id").is_some_and(|t| t != tenant_id) || (row.table == chengguan_domain::Table::Tenants && row.text("id") != Some(tenant_id)) {
                 return Err(StoreError::Corrupt(format!("a change for tenant {tenant_id} writes another tenant's row")));
             }
         }

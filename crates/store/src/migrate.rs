@@ -31,11 +31,9 @@ const MIGRATIONS: &[Migration] = &[
 impl Store {
     pub async fn migrate(&self) -> Result<Vec<i64>> {
         let _guard = self.write_lock.lock().await;
-        sqlx::query(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
-        )
-        .execute(&self.pool)
-        .await?;
+        sqlx::query("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+            .execute(&self.pool)
+            .await?;
         let mut applied = Vec::new();
         for m in MIGRATIONS {
             let mut tx = self.pool.begin().await?;
@@ -43,11 +41,7 @@ impl Store {
                 // Two servers starting at once must not both migrate.
                 sqlx::query("SELECT pg_advisory_xact_lock(7262010)").execute(&mut *tx).await?;
             }
-            let done = sqlx::query("SELECT version FROM schema_migrations WHERE version = $1")
-                .bind(m.version)
-                .fetch_optional(&mut *tx)
-                .await?
-                .is_some();
+            let done = sqlx::query("SELECT version FROM schema_migrations WHERE version = $1").bind(m.version).fetch_optional(&mut *tx).await?.is_some();
             if done {
                 continue;
             }

@@ -192,19 +192,12 @@ fn rule_override(r: &AnyRow) -> Result<RuleOverride> {
 impl Store {
     /// Every rule override of a tenant, active or reset, by id.
     pub async fn rule_overrides(&self, tenant: &str) -> Result<Vec<RuleOverride>> {
-        let rows = sqlx::query("SELECT * FROM rule_overrides WHERE tenant_id = $1 ORDER BY id")
-            .bind(tenant)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query("SELECT * FROM rule_overrides WHERE tenant_id = $1 ORDER BY id").bind(tenant).fetch_all(&self.pool).await?;
         rows.iter().map(rule_override).collect()
     }
 
     pub async fn rule_override(&self, tenant: &str, id: &str) -> Result<Option<RuleOverride>> {
-        let row = sqlx::query("SELECT * FROM rule_overrides WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant)
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query("SELECT * FROM rule_overrides WHERE tenant_id = $1 AND id = $2").bind(tenant).bind(id).fetch_optional(&self.pool).await?;
         row.as_ref().map(rule_override).transpose()
     }
 
@@ -222,10 +215,7 @@ impl Store {
     }
 
     pub async fn org_units(&self, tenant: &str) -> Result<Vec<OrgUnit>> {
-        let rows = sqlx::query("SELECT * FROM org_units WHERE tenant_id = $1 ORDER BY code")
-            .bind(tenant)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query("SELECT * FROM org_units WHERE tenant_id = $1 ORDER BY code").bind(tenant).fetch_all(&self.pool).await?;
         rows.iter().map(org_unit).collect()
     }
 
@@ -235,27 +225,17 @@ impl Store {
 
     /// Every person of the tenant (a city's staff is thousands of rows: filtered in the caller).
     pub async fn people(&self, tenant: &str) -> Result<Vec<Person>> {
-        let rows = sqlx::query("SELECT * FROM people WHERE tenant_id = $1 ORDER BY org_unit_id, id")
-            .bind(tenant)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query("SELECT * FROM people WHERE tenant_id = $1 ORDER BY org_unit_id, id").bind(tenant).fetch_all(&self.pool).await?;
         rows.iter().map(person).collect()
     }
 
     pub async fn person(&self, tenant: &str, id: &str) -> Result<Option<Person>> {
-        let row = sqlx::query("SELECT * FROM people WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant)
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query("SELECT * FROM people WHERE tenant_id = $1 AND id = $2").bind(tenant).bind(id).fetch_optional(&self.pool).await?;
         row.as_ref().map(person).transpose()
     }
 
     pub async fn certificates(&self, tenant: &str) -> Result<Vec<Certificate>> {
-        let rows = sqlx::query("SELECT * FROM certificates WHERE tenant_id = $1 ORDER BY person_id, valid_from")
-            .bind(tenant)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query("SELECT * FROM certificates WHERE tenant_id = $1 ORDER BY person_id, valid_from").bind(tenant).fetch_all(&self.pool).await?;
         rows.iter().map(certificate).collect()
     }
 
@@ -269,11 +249,7 @@ impl Store {
     }
 
     pub async fn certificate_by_number(&self, tenant: &str, number: &str) -> Result<Option<Certificate>> {
-        let row = sqlx::query("SELECT * FROM certificates WHERE tenant_id = $1 AND number = $2")
-            .bind(tenant)
-            .bind(number)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query("SELECT * FROM certificates WHERE tenant_id = $1 AND number = $2").bind(tenant).bind(number).fetch_optional(&self.pool).await?;
         row.as_ref().map(certificate).transpose()
     }
 
@@ -284,19 +260,12 @@ impl Store {
     }
 
     pub async fn account(&self, tenant: &str, id: &str) -> Result<Option<Account>> {
-        let row = sqlx::query("SELECT * FROM accounts WHERE tenant_id = $1 AND id = $2")
-            .bind(tenant)
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query("SELECT * FROM accounts WHERE tenant_id = $1 AND id = $2").bind(tenant).bind(id).fetch_optional(&self.pool).await?;
         row.as_ref().map(account).transpose()
     }
 
     pub async fn accounts(&self, tenant: &str) -> Result<Vec<Account>> {
-        let rows = sqlx::query("SELECT * FROM accounts WHERE tenant_id = $1 ORDER BY username")
-            .bind(tenant)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query("SELECT * FROM accounts WHERE tenant_id = $1 ORDER BY username").bind(tenant).fetch_all(&self.pool).await?;
         rows.iter().map(account).collect()
     }
 
@@ -314,10 +283,7 @@ impl Store {
         rows.iter()
             .map(|r| {
                 let role = s(r, "role")?;
-                Ok((
-                    s(r, "account_id")?,
-                    Grant { role: Role::parse(&role).ok_or_else(|| bad("role", &role))?, org_unit_id: s(r, "org_unit_id")? },
-                ))
+                Ok((s(r, "account_id")?, Grant { role: Role::parse(&role).ok_or_else(|| bad("role", &role))?, org_unit_id: s(r, "org_unit_id")? }))
             })
             .collect()
     }
@@ -378,19 +344,23 @@ impl Store {
     /// Entries with seq < `before` (newest first), at most `limit`; optionally for one subject.
     pub async fn ledger_entries(&self, tenant: &str, before: i64, limit: i64, subject: Option<&str>) -> Result<Vec<LedgerRow>> {
         let rows = match subject {
-            Some(subj) => sqlx::query("SELECT * FROM ledger WHERE tenant_id = $1 AND seq < $2 AND subject = $3 ORDER BY seq DESC LIMIT $4")
-                .bind(tenant)
-                .bind(before)
-                .bind(subj)
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await?,
-            None => sqlx::query("SELECT * FROM ledger WHERE tenant_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3")
-                .bind(tenant)
-                .bind(before)
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await?,
+            Some(subj) => {
+                sqlx::query("SELECT * FROM ledger WHERE tenant_id = $1 AND seq < $2 AND subject = $3 ORDER BY seq DESC LIMIT $4")
+                    .bind(tenant)
+                    .bind(before)
+                    .bind(subj)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+            None => {
+                sqlx::query("SELECT * FROM ledger WHERE tenant_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3")
+                    .bind(tenant)
+                    .bind(before)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?
+            }
         };
         rows.iter().map(ledger_row).collect()
     }
@@ -411,4 +381,3 @@ impl Store {
             .collect()
     }
 }
-

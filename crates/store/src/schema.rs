@@ -52,43 +52,18 @@ pub fn columns(t: Table) -> &'static [(&'static str, Ty)] {
             ("scope", Text),
             ("active", Int),
         ],
-        Table::Accounts => &[
-            ("tenant_id", Text),
-            ("id", Text),
-            ("username", Text),
-            ("person_id", Text),
-            ("password_hash", Text),
-            ("active", Int),
-        ],
+        Table::Accounts => &[("tenant_id", Text), ("id", Text), ("username", Text), ("person_id", Text), ("password_hash", Text), ("active", Int)],
         Table::Grants => &[("tenant_id", Text), ("account_id", Text), ("role", Text), ("org_unit_id", Text), ("active", Int)],
-        Table::Sessions => &[
-            ("tenant_id", Text),
-            ("id", Text),
-            ("account_id", Text),
-            ("kind", Text),
-            ("created_at", Text),
-            ("expires_at", Text),
-            ("revoked_at", Text),
-        ],
-        Table::Evidence => &[
-            ("tenant_id", Text),
-            ("id", Text),
-            ("size", Int),
-            ("media_type", Text),
-            ("uploaded_by", Text),
-            ("uploaded_at", Text),
-            ("description", Text),
-        ],
+        Table::Sessions => {
+            &[("tenant_id", Text), ("id", Text), ("account_id", Text), ("kind", Text), ("created_at", Text), ("expires_at", Text), ("revoked_at", Text)]
+        }
+        Table::Evidence => {
+            &[("tenant_id", Text), ("id", Text), ("size", Int), ("media_type", Text), ("uploaded_by", Text), ("uploaded_at", Text), ("description", Text)]
+        }
         // A tenant's override of a rule file (`procedure` or `local_days`): the TOML and its citation.
-        Table::RuleOverrides => &[
-            ("tenant_id", Text),
-            ("id", Text),
-            ("text", Text),
-            ("citation", Text),
-            ("updated_by", Text),
-            ("updated_at", Text),
-            ("active", Int),
-        ],
+        Table::RuleOverrides => {
+            &[("tenant_id", Text), ("id", Text), ("text", Text), ("citation", Text), ("updated_by", Text), ("updated_at", Text), ("active", Int)]
+        }
         // The power list (权责清单), one row per version of an item, a benchmark or an exemption
         // list (id `kind:code@version`), plus the list's header (id `header`); `data` is the
         // version's JSON in the format of docs/power-list.md. Versions are never rewritten.
@@ -137,9 +112,8 @@ pub async fn upsert_many(tx: &mut Transaction<'static, Any>, table: Table, rows:
     let key = table.key();
     let updates: Vec<String> = names.iter().filter(|c| !key.contains(c)).map(|c| format!("{c} = excluded.{c}")).collect();
     for chunk in groups(rows) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|r| format!("({})", (1..=cols.len()).map(|i| format!("${}", r * cols.len() + i)).collect::<Vec<_>>().join(", ")))
-            .collect();
+        let values: Vec<String> =
+            (0..chunk.len()).map(|r| format!("({})", (1..=cols.len()).map(|i| format!("${}", r * cols.len() + i)).collect::<Vec<_>>().join(", "))).collect();
         let sql = format!(
             "INSERT INTO {} ({}) VALUES {} ON CONFLICT ({}) DO UPDATE SET {}",
             table.name(),

@@ -184,14 +184,16 @@ impl Store {
 
     /// Store a signed checkpoint (one per tree size; a second for the same size is ignored).
     pub async fn save_checkpoint(&self, tenant: &str, cp: &Checkpoint) -> Result<()> {
-        sqlx::query("INSERT INTO ledger_checkpoints (tenant_id, size, time_ms, root_hash, note) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tenant_id, size) DO NOTHING")
-            .bind(tenant)
-            .bind(cp.size)
-            .bind(cp.time_ms)
-            .bind(&cp.root_hash)
-            .bind(&cp.note)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO ledger_checkpoints (tenant_id, size, time_ms, root_hash, note) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tenant_id, size) DO NOTHING",
+        )
+        .bind(tenant)
+        .bind(cp.size)
+        .bind(cp.time_ms)
+        .bind(&cp.root_hash)
+        .bind(&cp.note)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
@@ -201,9 +203,7 @@ impl Store {
             .bind(tenant)
             .fetch_all(&self.pool)
             .await?;
-        rows.iter()
-            .map(|r| Ok(Checkpoint { size: r.try_get(0)?, time_ms: r.try_get(1)?, root_hash: r.try_get(2)?, note: r.try_get(3)? }))
-            .collect()
+        rows.iter().map(|r| Ok(Checkpoint { size: r.try_get(0)?, time_ms: r.try_get(1)?, root_hash: r.try_get(2)?, note: r.try_get(3)? })).collect()
     }
 
     pub async fn checkpoint_at(&self, tenant: &str, size: i64) -> Result<Option<Checkpoint>> {

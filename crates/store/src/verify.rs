@@ -3,12 +3,12 @@
 //! signature and root checked, and the state rebuilt from the record compared with every column
 //! of every domain table. I/O is here; the rules are the domain's (merkle, checkpoint, Replay).
 
+use crate::tree::with_alg;
 use crate::{Result, Store};
 use chengguan_domain::merkle::{self, Algorithm, MemTree, Nodes};
-use crate::tree::with_alg;
 use chengguan_domain::{checkpoint, ledger, personal, Payload, Replay, Table, Value};
-use std::collections::{HashMap, HashSet};
 use sqlx::Row as _;
+use std::collections::{HashMap, HashSet};
 
 /// What was checked.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,8 +6,8 @@
 //! (FOR UPDATE) for the transaction, so other processes writing the same tenant queue behind it.
 
 use crate::{conflict, schema, tree, Backend, Committed, Result, StoreError};
-use chengguan_domain::ledger::{payload_hash, Entry};
 use chengguan_domain::checkpoint::LogAlgorithm;
+use chengguan_domain::ledger::{payload_hash, Entry};
 use chengguan_domain::merkle::{self, Hash};
 use chengguan_domain::{personal, Change, Payload};
 use sqlx::{AnyPool, Row as _};
@@ -73,7 +73,6 @@ struct PendingEntry {
     file_hashes: String,
     leaf_hash: String,
 }
-
 
 /// Refusals are rare: a batch first runs without savepoints; if any command is refused, the
 /// transaction is rolled back and the batch runs again with a savepoint around each command.
@@ -236,9 +235,8 @@ async fn run_once(pool: &AnyPool, backend: Backend, algorithm: LogAlgorithm, bat
         }
     }
     for chunk in schema::groups(&entries) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|i| format!("({})", (1..=11).map(|k| format!("${}", i * 11 + k)).collect::<Vec<_>>().join(", ")))
-            .collect();
+        let values: Vec<String> =
+            (0..chunk.len()).map(|i| format!("({})", (1..=11).map(|k| format!("${}", i * 11 + k)).collect::<Vec<_>>().join(", "))).collect();
         let sql = format!(
             "INSERT INTO ledger (tenant_id, seq, time_ms, actor, action, subject, payload, payload_hash, file_hashes, corrects, leaf_hash) VALUES {}",
             values.join(", ")
@@ -270,7 +268,8 @@ async fn run_once(pool: &AnyPool, backend: Backend, algorithm: LogAlgorithm, bat
         q.execute(&mut *tx).await?;
     }
     for chunk in schema::groups(&openings) {
-        let values: Vec<String> = (0..chunk.len()).map(|i| format!("({})", (1..=6).map(|k| format!("${}", i * 6 + k)).collect::<Vec<_>>().join(", "))).collect();
+        let values: Vec<String> =
+            (0..chunk.len()).map(|i| format!("({})", (1..=6).map(|k| format!("${}", i * 6 + k)).collect::<Vec<_>>().join(", "))).collect();
         let sql = format!("INSERT INTO ledger_personal (tenant_id, commitment, salt, value, table_name, row_key) VALUES {}", values.join(", "));
         let mut q = sqlx::query(&sql);
         for (t, o) in chunk {

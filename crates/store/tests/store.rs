@@ -7,8 +7,7 @@ use chengguan_store::StoreError;
 use std::sync::Arc;
 
 fn tenant_change(id: &str, code: &str) -> Change {
-    Change::new("tenant.create", format!("tenant/{id}"))
-        .row(Row::new(Table::Tenants).set("id", id).set("code", code).set("name", "测试市"))
+    Change::new("tenant.create", format!("tenant/{id}")).row(Row::new(Table::Tenants).set("id", id).set("code", code).set("name", "测试市"))
 }
 
 fn unit(tenant: &str, id: &str, code: &str) -> OrgUnit {
@@ -50,9 +49,7 @@ async fn a_refused_write_leaves_neither_state_nor_record() {
     s.commit("t1", "system", &tenant_change("t1", "one")).await.unwrap();
     s.commit("t1", "system", &Change::new("org_unit.create", "org_unit/u1").row(unit("t1", "u1", "B").to_row())).await.unwrap();
     // Same code, different id: the unique index refuses; the first row of the change must not stay.
-    let change = Change::new("org_unit.create", "x")
-        .row(unit("t1", "u2", "C").to_row())
-        .row(unit("t1", "u3", "B").to_row());
+    let change = Change::new("org_unit.create", "x").row(unit("t1", "u2", "C").to_row()).row(unit("t1", "u3", "B").to_row());
     let err = s.commit("t1", "system", &change).await.unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
     assert_eq!(s.org_units("t1").await.unwrap().len(), 1);

@@ -16,7 +16,9 @@ fn signer() -> Signer {
 async fn city() -> (Store, String) {
     let (s, url) = fresh_store_with_url().await;
     let t = "t1";
-    s.commit(t, "system", &Change::new("tenant.create", "tenant/t1").row(Row::new(Table::Tenants).set("id", t).set("code", "one").set("name", "测试市"))).await.unwrap();
+    s.commit(t, "system", &Change::new("tenant.create", "tenant/t1").row(Row::new(Table::Tenants).set("id", t).set("code", "one").set("name", "测试市")))
+        .await
+        .unwrap();
     let unit = OrgUnit {
         tenant_id: t.into(),
         id: "u1".into(),
@@ -120,7 +122,8 @@ async fn an_edited_column_of_each_domain_table_is_named() {
 async fn deleted_and_inserted_rows_are_named() {
     let b = broken_after("DELETE FROM people WHERE id = 'p1'").await;
     assert!(b.what.contains("people") && b.what.contains("deleted"), "{b}");
-    let b = broken_after("INSERT INTO org_units (tenant_id, id, code, name, kind, enforcement_subject, active) VALUES ('t1', 'u9', 'X', '假', 'squad', 0, 1)").await;
+    let b = broken_after("INSERT INTO org_units (tenant_id, id, code, name, kind, enforcement_subject, active) VALUES ('t1', 'u9', 'X', '假', 'squad', 0, 1)")
+        .await;
     assert!(b.what.contains("org_units") && b.what.contains("not in the record"), "{b}");
 }
 

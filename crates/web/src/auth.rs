@@ -125,12 +125,7 @@ pub fn cookie_value<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
 impl FromRequestParts<AppState> for Ctx {
     type Rejection = AppError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let bearer = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim);
+        let bearer = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
         let (token, by_cookie) = match (bearer, cookie_value(parts, SESSION_COOKIE)) {
             (Some(t), _) => (t.to_owned(), false),
             (None, Some(c)) => (c.to_owned(), true),
@@ -141,12 +136,7 @@ impl FromRequestParts<AppState> for Ctx {
         if session.revoked_at.is_some() || expired || (session.kind == "api") == by_cookie {
             return Err(AppError::unauthorized());
         }
-        let account = state
-            .store
-            .account(&session.tenant_id, &session.account_id)
-            .await?
-            .filter(|a| a.active)
-            .ok_or_else(AppError::unauthorized)?;
+        let account = state.store.account(&session.tenant_id, &session.account_id).await?.filter(|a| a.active).ok_or_else(AppError::unauthorized)?;
         let tenant = state.store.tenant(&session.tenant_id).await?.ok_or_else(AppError::unauthorized)?;
         let grants = state.store.grants(&tenant.id, &account.id).await?;
         let org = Arc::new(state.store.org_graph(&tenant.id).await?);

@@ -12,8 +12,8 @@ use crate::auth::Ctx;
 use crate::error::{ApiResult, AppError, ErrorBody};
 use crate::extract::Json;
 use crate::i18n::Lang;
-use crate::ui::{nav, page, Nav, UiCtx, UiErr, UiResult};
 use crate::overrides::{effective, Effective};
+use crate::ui::{nav, page, Nav, UiCtx, UiErr, UiResult};
 use crate::AppState;
 use askama::Template;
 use axum::extract::Path;
@@ -52,9 +52,10 @@ fn local_rfc3339(t: NaiveDateTime) -> String {
 }
 
 fn parse_year(s: &str) -> ApiResult<i32> {
-    s.parse::<i32>().ok().filter(|y| (1..=9999).contains(y)).ok_or_else(|| {
-        AppError::bad_request("invalid_year", format!("年份无效: {s}"), format!("invalid year: {s}"))
-    })
+    s.parse::<i32>()
+        .ok()
+        .filter(|y| (1..=9999).contains(y))
+        .ok_or_else(|| AppError::bad_request("invalid_year", format!("年份无效: {s}"), format!("invalid year: {s}")))
 }
 
 fn not_covered(cal: &Calendar, year: i32, status: StatusCode) -> AppError {
@@ -420,13 +421,7 @@ fn deadline_error(e: deadline::DeadlineError) -> AppError {
 }
 
 /// Compute a deadline under the tenant's profile and calendar (shared by the API and the rules page).
-pub(crate) fn deadline_for(
-    eff: &Effective<'_>,
-    rule: &str,
-    start: NaiveDateTime,
-    direction: Direction,
-    office_hours: Option<&str>,
-) -> ApiResult<DeadlineView> {
+pub(crate) fn deadline_for(eff: &Effective<'_>, rule: &str, start: NaiveDateTime, direction: Direction, office_hours: Option<&str>) -> ApiResult<DeadlineView> {
     let rule = eff.procedure.get(rule.trim()).map_err(|e| AppError::from(Refusal::from(e)))?;
     let office = match office_hours.map(str::trim).filter(|s| !s.is_empty()) {
         Some(spec) if counts_working_time(rule) => Some(OfficeHours::parse(spec).map_err(deadline_error)?),
@@ -707,11 +702,7 @@ fn row(r: &Rule, l: Lang) -> ProcedureRow {
         Lang::En => q.unit.en(q.value),
     };
     let (kind, value, target) = match &r.kind {
-        RuleKind::Value(q) => (
-            if q.unit.is_period() { l.t("期限", "period") } else { l.t("数值", "value") },
-            text(*q),
-            String::new(),
-        ),
+        RuleKind::Value(q) => (if q.unit.is_period() { l.t("期限", "period") } else { l.t("数值", "value") }, text(*q), String::new()),
         RuleKind::Extension { extends, by, max_times, approval } => (
             l.t("延长", "extension"),
             match l {

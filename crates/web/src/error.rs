@@ -67,10 +67,15 @@ impl From<Refusal> for AppError {
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Conflict(m) => {
-                AppError::new(StatusCode::CONFLICT, "conflict", format!("与已有数据冲突(如编号或用户名重复): {m}"), format!("conflicts with existing data: {m}"))
+            StoreError::Conflict(m) => AppError::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                format!("与已有数据冲突(如编号或用户名重复): {m}"),
+                format!("conflicts with existing data: {m}"),
+            ),
+            StoreError::InvalidText(_) => {
+                AppError::bad_request("invalid_text", "文本含有不允许的字符 (NUL)", "text contains a character that cannot be stored (NUL)")
             }
-            StoreError::InvalidText(_) => AppError::bad_request("invalid_text", "文本含有不允许的字符 (NUL)", "text contains a character that cannot be stored (NUL)"),
             other => {
                 let id = uuid::Uuid::now_v7();
                 tracing::error!(error = %other, %id, "internal error");

@@ -64,9 +64,10 @@ impl Kind {
         }
     }
     pub fn parse(s: &str) -> ApiResult<Kind> {
-        Kind::ALL.into_iter().find(|k| k.code() == s.trim()).ok_or_else(|| {
-            AppError::not_found(&format!("覆盖类型 {s}（procedure 或 local_days）"), &format!("override kind {s} (procedure or local_days)"))
-        })
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.code() == s.trim())
+            .ok_or_else(|| AppError::not_found(&format!("覆盖类型 {s}（procedure 或 local_days）"), &format!("override kind {s} (procedure or local_days)")))
     }
     /// The name the parser reports errors under.
     fn source_name(self) -> &'static str {
@@ -201,7 +202,11 @@ pub async fn effective<'a>(state: &'a Inner, tenant: &str) -> ApiResult<Effectiv
                 err.status = StatusCode::CONFLICT;
                 err.code = "override_no_longer_valid".into();
                 err.message_zh = format!("本租户的{}已不适用于现行全国规则，请管理员修改或重置: {}", kind.zh(), err.message_zh);
-                err.message_en = format!("this tenant's {} no longer applies on top of the current national rules; an administrator must fix or reset it: {}", kind.en(), err.message_en);
+                err.message_en = format!(
+                    "this tenant's {} no longer applies on top of the current national rules; an administrator must fix or reset it: {}",
+                    kind.en(),
+                    err.message_en
+                );
                 return Err(err);
             }
         }

@@ -173,7 +173,14 @@ fn summary(list: &PowerList, i: &PowerItem) -> ItemSummary {
 fn mentions(list: &PowerList, code: &str, q: &str) -> bool {
     let q = q.to_lowercase();
     list.versions(code).iter().any(|i| {
-        let mut hay = vec![i.code.clone(), i.name.clone(), i.name_en.to_lowercase(), i.category.code().to_owned(), i.category.zh().to_owned(), i.category.en().to_lowercase()];
+        let mut hay = vec![
+            i.code.clone(),
+            i.name.clone(),
+            i.name_en.to_lowercase(),
+            i.category.code().to_owned(),
+            i.category.zh().to_owned(),
+            i.category.en().to_lowercase(),
+        ];
         hay.extend(i.elements.iter().cloned());
         for b in &i.legal_basis {
             hay.push(b.law.clone());
@@ -312,10 +319,23 @@ fn unprocessable(code: &str, zh: impl Into<String>, en: impl Into<String>) -> Ap
 /// existing version's) and completes its JSON object: `key` (the item or list code), `version`,
 /// `effective_from`, `approval_ref` are set by the server.
 #[allow(clippy::too_many_arguments)]
-fn new_version_object(what: (&str, &str), data: J, key: &str, code: &str, next: u32, effective_from: NaiveDate, approval_ref: &str, last_day: NaiveDate) -> ApiResult<J> {
+fn new_version_object(
+    what: (&str, &str),
+    data: J,
+    key: &str,
+    code: &str,
+    next: u32,
+    effective_from: NaiveDate,
+    approval_ref: &str,
+    last_day: NaiveDate,
+) -> ApiResult<J> {
     let approval = approval_ref.trim();
     if approval.is_empty() {
-        return Err(unprocessable("missing_approval_ref", "请填写批准文号（如党组会、局务会纪要）", "approval_ref is required: the act that approved the version"));
+        return Err(unprocessable(
+            "missing_approval_ref",
+            "请填写批准文号（如党组会、局务会纪要）",
+            "approval_ref is required: the act that approved the version",
+        ));
     }
     if effective_from <= last_day {
         return Err(unprocessable(
@@ -384,7 +404,8 @@ pub async fn add_benchmark_version(ctx: &Ctx, code: &str, input: BenchmarkVersio
         return Err(AppError::not_found(&format!("裁量基准 {code}"), &format!("discretion benchmark {code}")));
     };
     let what = ("裁量基准", "benchmark");
-    let b: Benchmark = parse_version(what, new_version_object(what, input.benchmark, "item_code", code, next + 1, input.effective_from, &input.approval_ref, last_day)?)?;
+    let b: Benchmark =
+        parse_version(what, new_version_object(what, input.benchmark, "item_code", code, next + 1, input.effective_from, &input.approval_ref, last_day)?)?;
     list.benchmarks.push(b.clone());
     let problems = list.problems();
     if !problems.is_empty() {
@@ -419,13 +440,15 @@ pub async fn add_exemption_list_version(ctx: &Ctx, code: &str, input: ExemptionL
         return Err(AppError::not_found(&format!("免罚清单 {code}"), &format!("exemption list {code}")));
     };
     let what = ("免罚清单", "exemption_list");
-    let l: ExemptionList = parse_version(what, new_version_object(what, input.exemption_list, "code", code, next + 1, input.effective_from, &input.approval_ref, last_day)?)?;
+    let l: ExemptionList =
+        parse_version(what, new_version_object(what, input.exemption_list, "code", code, next + 1, input.effective_from, &input.approval_ref, last_day)?)?;
     list.exemption_lists.push(l.clone());
     let problems = list.problems();
     if !problems.is_empty() {
         return Err(invalid_list(&problems));
     }
-    let change = Change::new("power.exemption_list.version", format!("exemption_list/{code}")).row(Entry::exemption_list(&l).to_row(&ctx.tenant_id, &ctx.account.id));
+    let change =
+        Change::new("power.exemption_list.version", format!("exemption_list/{code}")).row(Entry::exemption_list(&l).to_row(&ctx.tenant_id, &ctx.account.id));
     ctx.state.store.commit(&ctx.tenant_id, &ctx.account.id, &change).await?;
     Ok(l)
 }
@@ -523,7 +546,8 @@ pub async fn import(ctx: &Ctx, text: &str, format: ImportFormat) -> Result<Impor
     let with_header = format == ImportFormat::Json;
     problems.extend(incoming.problems());
     let existing = load_for(ctx).await?;
-    let have: std::collections::BTreeMap<String, Entry> = existing.entries().into_iter().filter(|e| e.kind != power::EntryKind::Header || !existing.title.is_empty()).map(|e| (e.id(), e)).collect();
+    let have: std::collections::BTreeMap<String, Entry> =
+        existing.entries().into_iter().filter(|e| e.kind != power::EntryKind::Header || !existing.title.is_empty()).map(|e| (e.id(), e)).collect();
     let mut report = ImportReport { added_items: 0, added_benchmarks: 0, added_exemption_lists: 0, unchanged: 0, header_updated: false, seq: None };
     let mut new = Vec::new();
     for e in incoming.entries().into_iter().filter(|e| with_header || e.kind != power::EntryKind::Header) {
@@ -533,7 +557,9 @@ pub async fn import(ctx: &Ctx, text: &str, format: ImportFormat) -> Result<Impor
                 report.header_updated = true;
                 new.push(e);
             }
-            Some(_) => problems.push(format!("{}: this version is already on the list with other content (versions are never changed; add a new version)", e.id())),
+            Some(_) => {
+                problems.push(format!("{}: this version is already on the list with other content (versions are never changed; add a new version)", e.id()))
+            }
             None => {
                 match e.kind {
                     power::EntryKind::Header => report.header_updated = true,
@@ -555,10 +581,7 @@ pub async fn import(ctx: &Ctx, text: &str, format: ImportFormat) -> Result<Impor
         return Err(ImportRefused::Problems(problems.into_iter().map(|p| at_row(p, &lines)).collect()));
     }
     if !new.is_empty() {
-        let change = Change {
-            rows: new.iter().map(|e| e.to_row(&ctx.tenant_id, &ctx.account.id)).collect(),
-            ..Change::new("power.list.import", "power_list")
-        };
+        let change = Change { rows: new.iter().map(|e| e.to_row(&ctx.tenant_id, &ctx.account.id)).collect(), ..Change::new("power.list.import", "power_list") };
         report.seq = Some(ctx.state.store.commit(&ctx.tenant_id, &ctx.account.id, &change).await.map_err(AppError::from)?.seq);
     }
     Ok(report)
@@ -608,7 +631,11 @@ fn diff(list: &PowerList, code: &str, from: u32, to: u32) -> ApiResult<DiffView>
 /// The field-by-field difference of two versions among `versions` (version number, value).
 fn diff_versions<T: Serialize>(versions: Vec<(u32, &T)>, code: &str, from: u32, to: u32) -> ApiResult<DiffView> {
     let get = |v: u32| {
-        versions.iter().find(|(n, _)| *n == v).map(|(_, x)| serde_json::to_value(x).unwrap_or_default()).ok_or_else(|| AppError::not_found(&format!("{code} 第{v}版"), &format!("{code} version {v}")))
+        versions
+            .iter()
+            .find(|(n, _)| *n == v)
+            .map(|(_, x)| serde_json::to_value(x).unwrap_or_default())
+            .ok_or_else(|| AppError::not_found(&format!("{code} 第{v}版"), &format!("{code} version {v}")))
     };
     let (a, b) = (get(from)?, get(to)?);
     let changes = power::json_diff(&a, &b).into_iter().map(|(field, from, to)| FieldChange { field, from, to }).collect();
@@ -669,11 +696,30 @@ fn parse_facts(v: J) -> ApiResult<Facts> {
 
 fn amount_view(a: &Assessment, fen: i64) -> AmountView {
     match a.check_amount(fen) {
-        Ok(AmountCheck::Within) => AmountView { status: "within".into(), proposed_fen: fen, requires_written_reason: false, requires_legal_review: false, message: format!("拟罚款{}在裁量幅度内 / within the range", power::yuan(fen)), rule: None },
-        Ok(AmountCheck::OutsideRange { requires_written_reason, requires_legal_review, message_zh, message_en }) => {
-            AmountView { status: "outside_range".into(), proposed_fen: fen, requires_written_reason, requires_legal_review, message: format!("{message_zh} / {message_en}"), rule: None }
-        }
-        Err(r) => AmountView { status: "refused".into(), proposed_fen: fen, requires_written_reason: false, requires_legal_review: false, message: format!("{} / {}", r.message_zh, r.message_en), rule: r.rule },
+        Ok(AmountCheck::Within) => AmountView {
+            status: "within".into(),
+            proposed_fen: fen,
+            requires_written_reason: false,
+            requires_legal_review: false,
+            message: format!("拟罚款{}在裁量幅度内 / within the range", power::yuan(fen)),
+            rule: None,
+        },
+        Ok(AmountCheck::OutsideRange { requires_written_reason, requires_legal_review, message_zh, message_en }) => AmountView {
+            status: "outside_range".into(),
+            proposed_fen: fen,
+            requires_written_reason,
+            requires_legal_review,
+            message: format!("{message_zh} / {message_en}"),
+            rule: None,
+        },
+        Err(r) => AmountView {
+            status: "refused".into(),
+            proposed_fen: fen,
+            requires_written_reason: false,
+            requires_legal_review: false,
+            message: format!("{} / {}", r.message_zh, r.message_en),
+            rule: r.rule,
+        },
     }
 }
 
@@ -721,7 +767,11 @@ pub(crate) async fn api_add_version(ctx: Ctx, Path(code): Path<String>, Json(inp
 #[utoipa::path(post, path = "/api/v1/power-items/{code}/benchmark/versions", request_body = BenchmarkVersionInput, params(("code" = String, Path, description = "the item's code")),
     responses((status = 201, description = "the new benchmark version (docs/power-list.md)"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
-pub(crate) async fn api_add_benchmark_version(ctx: Ctx, Path(code): Path<String>, Json(input): Json<BenchmarkVersionInput>) -> ApiResult<(StatusCode, axum::Json<Benchmark>)> {
+pub(crate) async fn api_add_benchmark_version(
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Json(input): Json<BenchmarkVersionInput>,
+) -> ApiResult<(StatusCode, axum::Json<Benchmark>)> {
     add_benchmark_version(&ctx, &code, input).await.map(|b| (StatusCode::CREATED, axum::Json(b)))
 }
 
@@ -740,7 +790,11 @@ pub(crate) async fn api_benchmark_diff(ctx: Ctx, Path(code): Path<String>, Query
 #[utoipa::path(post, path = "/api/v1/exemption-lists/{code}/versions", request_body = ExemptionListVersionInput, params(("code" = String, Path, description = "the list's code")),
     responses((status = 201, description = "the new list version (docs/power-list.md)"), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
-pub(crate) async fn api_add_exemption_list_version(ctx: Ctx, Path(code): Path<String>, Json(input): Json<ExemptionListVersionInput>) -> ApiResult<(StatusCode, axum::Json<ExemptionList>)> {
+pub(crate) async fn api_add_exemption_list_version(
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Json(input): Json<ExemptionListVersionInput>,
+) -> ApiResult<(StatusCode, axum::Json<ExemptionList>)> {
     add_exemption_list_version(&ctx, &code, input).await.map(|l| (StatusCode::CREATED, axum::Json(l)))
 }
 
@@ -782,7 +836,11 @@ pub(crate) async fn api_assess(ctx: Ctx, Path(code): Path<String>, Json(i): Json
         content((Object = "application/json"), (String = "text/csv"))),
     responses((status = 200, body = ImportReport), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
-pub(crate) async fn api_import(ctx: Ctx, headers: axum::http::HeaderMap, body: Result<Bytes, axum::extract::rejection::BytesRejection>) -> ApiResult<axum::Json<ImportReport>> {
+pub(crate) async fn api_import(
+    ctx: Ctx,
+    headers: axum::http::HeaderMap,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> ApiResult<axum::Json<ImportReport>> {
     let body = body.map_err(|e| {
         let code = if e.status() == StatusCode::PAYLOAD_TOO_LARGE { "payload_too_large" } else { "invalid_body" };
         AppError::new(e.status(), code, format!("请求体无效: {}", e.body_text()), format!("invalid request body: {}", e.body_text()))
@@ -823,7 +881,9 @@ pub(crate) async fn api_export(ctx: Ctx, Query(q): Query<ExportQuery>) -> ApiRes
             power::items_to_csv(&list.items),
         )
             .into_response(),
-        other => return Err(AppError::bad_request("invalid_format", format!("未知格式 {other}（json 或 csv）"), format!("unknown format {other} (json or csv)"))),
+        other => {
+            return Err(AppError::bad_request("invalid_format", format!("未知格式 {other}（json 或 csv）"), format!("unknown format {other} (json or csv)")))
+        }
     })
 }
 
@@ -917,7 +977,8 @@ fn tier_range_text(t: &Tier, unit: &str, l: Lang) -> String {
 }
 
 fn item_page_view(list: &PowerList, i: &PowerItem, today: NaiveDate, l: Lang) -> ItemPageView {
-    let bench = power::in_force(&list.benchmarks, &i.code, today).or_else(|| list.benchmarks.iter().filter(|b| b.item_code == i.code).max_by_key(|b| b.version));
+    let bench =
+        power::in_force(&list.benchmarks, &i.code, today).or_else(|| list.benchmarks.iter().filter(|b| b.item_code == i.code).max_by_key(|b| b.version));
     ItemPageView {
         code: i.code.clone(),
         name: l.t(&i.name, &i.name_en).to_owned(),
@@ -925,12 +986,17 @@ fn item_page_view(list: &PowerList, i: &PowerItem, today: NaiveDate, l: Lang) ->
         effective_from: i.effective_from.to_string(),
         approval_ref: i.approval_ref.clone(),
         category: l.t(i.category.zh(), i.category.en()).to_owned(),
-        levels: i.levels.iter().map(|v| match (v, l) {
-            (power::UnitLevel::Bureau, Lang::Zh) => "区（县）局",
-            (power::UnitLevel::Street, Lang::Zh) => "街道（乡镇）",
-            (power::UnitLevel::Bureau, Lang::En) => "district bureau",
-            (power::UnitLevel::Street, Lang::En) => "street office",
-        }).collect::<Vec<_>>().join("、"),
+        levels: i
+            .levels
+            .iter()
+            .map(|v| match (v, l) {
+                (power::UnitLevel::Bureau, Lang::Zh) => "区（县）局",
+                (power::UnitLevel::Street, Lang::Zh) => "街道（乡镇）",
+                (power::UnitLevel::Bureau, Lang::En) => "district bureau",
+                (power::UnitLevel::Street, Lang::En) => "street office",
+            })
+            .collect::<Vec<_>>()
+            .join("、"),
         local: i.local,
         no_longer_violation: i.no_longer_violation,
         elements: i.elements.clone(),
@@ -1119,7 +1185,12 @@ async fn item_page(ctx: &Ctx, l: Lang, code: &str, q: ItemPageQuery, error: Opti
         item: item_page_view(&list, shown, today, l),
         versions: versions
             .iter()
-            .map(|i| VersionRow { version: i.version, effective_from: i.effective_from.to_string(), approval_ref: i.approval_ref.clone(), in_force: i.version == cur.version })
+            .map(|i| VersionRow {
+                version: i.version,
+                effective_from: i.effective_from.to_string(),
+                approval_ref: i.approval_ref.clone(),
+                in_force: i.version == cur.version,
+            })
             .collect(),
         diff: d,
         diff_from,
@@ -1138,13 +1209,16 @@ async fn ui_item(UiCtx(ctx): UiCtx, l: Lang, Path(code): Path<String>, Query(q):
 }
 
 async fn ui_add_version(UiCtx(ctx): UiCtx, l: Lang, Path(code): Path<String>, body: Bytes) -> UiResult {
-    let form: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).map_err(|e| UiErr(AppError::bad_request("invalid_form", format!("表单无效: {e}"), format!("invalid form: {e}"))))?;
+    let form: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
+        .map_err(|e| UiErr(AppError::bad_request("invalid_form", format!("表单无效: {e}"), format!("invalid form: {e}"))))?;
     let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
     ctx.check_csrf(&get("_csrf"))?;
     let draft = get("item");
     let attempt: ApiResult<PowerItem> = async {
-        let effective_from = get("effective_from").trim().parse::<NaiveDate>().map_err(|_| unprocessable("invalid_date", "施行日期无效", "invalid effective date"))?;
-        let item: J = serde_json::from_str(&draft).map_err(|e| unprocessable("invalid_item", format!("事项 JSON 无效: {e}"), format!("invalid item JSON: {e}")))?;
+        let effective_from =
+            get("effective_from").trim().parse::<NaiveDate>().map_err(|_| unprocessable("invalid_date", "施行日期无效", "invalid effective date"))?;
+        let item: J =
+            serde_json::from_str(&draft).map_err(|e| unprocessable("invalid_item", format!("事项 JSON 无效: {e}"), format!("invalid item JSON: {e}")))?;
         add_version(&ctx, &code, VersionInput { effective_from, approval_ref: get("approval_ref"), item }).await
     }
     .await;
@@ -1224,7 +1298,9 @@ impl CalcQuery {
         fn num<T: std::str::FromStr>(v: &Option<String>, what: &str) -> ApiResult<Option<T>> {
             match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
                 None => Ok(None),
-                Some(s) => s.parse().map(Some).map_err(|_| AppError::bad_request("invalid_facts", format!("{what} 须为数字"), format!("{what} must be a number"))),
+                Some(s) => {
+                    s.parse().map(Some).map_err(|_| AppError::bad_request("invalid_facts", format!("{what} 须为数字"), format!("{what} must be a number")))
+                }
             }
         }
         let yuan_to_fen = |v: Option<f64>| v.map(|y| (y * 100.0).round() as i64);
@@ -1316,10 +1392,14 @@ async fn ui_calculator(UiCtx(ctx): UiCtx, l: Lang, Path(code): Path<String>, Que
     };
     let (Some(v), Some(d)) = (f.violation_date.as_deref(), f.decision_date.as_deref()) else { return page(p) };
     let run = || -> ApiResult<AssessView> {
-        let date = |s: &str| s.trim().parse::<NaiveDate>().map_err(|_| AppError::bad_request("invalid_date", format!("日期无效: {s}"), format!("invalid date: {s}")));
+        let date =
+            |s: &str| s.trim().parse::<NaiveDate>().map_err(|_| AppError::bad_request("invalid_date", format!("日期无效: {s}"), format!("invalid date: {s}")));
         let facts = f.facts()?;
         let proposed = match f.proposed_yuan.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(s) => Some((s.parse::<f64>().map_err(|_| AppError::bad_request("invalid_amount", "拟罚款金额须为数字", "the proposed amount must be a number"))? * 100.0).round() as i64),
+            Some(s) => Some(
+                (s.parse::<f64>().map_err(|_| AppError::bad_request("invalid_amount", "拟罚款金额须为数字", "the proposed amount must be a number"))? * 100.0)
+                    .round() as i64,
+            ),
             None => None,
         };
         assess(&list, &code, date(v)?, date(d)?, &facts, proposed)

@@ -271,8 +271,18 @@ async fn upload(ctx: Ctx, Query(q): Query<UploadQuery>, body: Body) -> ApiResult
         return Err(AppError::bad_request("invalid_description", "说明不超过500字", "description must be at most 500 characters"));
     }
     let stored = ctx.state.evidence.put(body.into_data_stream()).await.map_err(|e| match e {
-        EvidenceError::TooLarge { limit } => AppError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", format!("文件超过上限 {limit} 字节"), format!("file exceeds the limit of {limit} bytes")),
-        EvidenceError::Type(t) => AppError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_type", format!("不接受的文件类型: {t}(仅限照片、音视频和PDF)"), format!("file type not accepted: {t} (photos, audio, video and PDF only)")),
+        EvidenceError::TooLarge { limit } => AppError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("文件超过上限 {limit} 字节"),
+            format!("file exceeds the limit of {limit} bytes"),
+        ),
+        EvidenceError::Type(t) => AppError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_type",
+            format!("不接受的文件类型: {t}(仅限照片、音视频和PDF)"),
+            format!("file type not accepted: {t} (photos, audio, video and PDF only)"),
+        ),
         EvidenceError::Empty => AppError::bad_request("empty_file", "文件为空", "the file is empty"),
         EvidenceError::Body(m) => AppError::bad_request("upload_interrupted", format!("上传中断: {m}"), format!("upload interrupted: {m}")),
         EvidenceError::Io(e) => AppError::from(chengguan_store::StoreError::Corrupt(format!("evidence store: {e}"))),
@@ -313,11 +323,7 @@ async fn download(ctx: Ctx, Path(sha256): Path<String>) -> ApiResult<Response> {
         .ok_or_else(|| AppError::not_found("证据文件", "evidence file"))?;
     let media = meta.text("media_type").unwrap_or("application/octet-stream").to_owned();
     Ok((
-        [
-            (header::CONTENT_TYPE, media),
-            (header::CONTENT_LENGTH, len.to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{sha256}\"")),
-        ],
+        [(header::CONTENT_TYPE, media), (header::CONTENT_LENGTH, len.to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{sha256}\""))],
         Body::from_stream(tokio_util::io::ReaderStream::new(file)),
     )
         .into_response())
@@ -354,11 +360,8 @@ async fn verify_page(State(s): State<AppState>, Path((code, seq)): Path<(String,
         let root: merkle::Hash = hex::decode(&proof.root_hash).ok().and_then(|v| v.try_into().ok()).unwrap_or([0; 32]);
         let inclusion_ok = alg.verify_inclusion(seq, proof.tree_size, &leaf, &path, &root);
         let vkey = s.signer.vkey();
-        let signature_ok = proof
-            .checkpoint
-            .as_deref()
-            .and_then(|n| checkpoint::verify(&vkey, n).ok())
-            .is_some_and(|c| c.root == root && c.size == proof.tree_size);
+        let signature_ok =
+            proof.checkpoint.as_deref().and_then(|n| checkpoint::verify(&vkey, n).ok()).is_some_and(|c| c.root == root && c.size == proof.tree_size);
         let page = VerifyPage { tenant_name: t.name, tenant_code: t.code, e, proof, leaf_ok, inclusion_ok, signature_ok, vkey };
         Ok(Html(page.render().unwrap_or_default()).into_response())
     }

@@ -103,7 +103,12 @@ pub fn unit_of(ctx: &Ctx, id: &str, action: Action) -> ApiResult<OrgUnit> {
 /// A parent that does not exist is an input error, not a missing permission.
 fn known_parent(ctx: &Ctx, id: &str) -> ApiResult<()> {
     if ctx.org.get(id).is_none() {
-        return Err(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "unknown_parent", format!("行政隶属上级不存在: {id}"), format!("administrative parent does not exist: {id}")));
+        return Err(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_parent",
+            format!("行政隶属上级不存在: {id}"),
+            format!("administrative parent does not exist: {id}"),
+        ));
     }
     Ok(())
 }
@@ -345,7 +350,11 @@ pub async fn list_people(ctx: &Ctx, f: &PeopleFilter) -> ApiResult<Page<PersonVi
         .filter(|p| {
             certified.is_none_or(|want| {
                 let has = certs.iter().any(|c| c.person_id == p.id && c.valid_on(day));
-                if want { has } else { !has && p.staffing.is_established() }
+                if want {
+                    has
+                } else {
+                    !has && p.staffing.is_established()
+                }
             })
         })
         .collect();
@@ -414,7 +423,9 @@ pub struct PersonPatch {
 }
 
 fn parse_date(v: &str, field: &str) -> ApiResult<NaiveDate> {
-    v.trim().parse().map_err(|_| AppError::bad_request("invalid_date", format!("{field} 应为日期 YYYY-MM-DD: {v}"), format!("{field} must be a date YYYY-MM-DD: {v}")))
+    v.trim()
+        .parse()
+        .map_err(|_| AppError::bad_request("invalid_date", format!("{field} 应为日期 YYYY-MM-DD: {v}"), format!("{field} must be a date YYYY-MM-DD: {v}")))
 }
 
 fn parse_posts(v: &[String]) -> ApiResult<Vec<Post>> {
@@ -794,8 +805,11 @@ pub async fn set_account_active(ctx: &Ctx, account_id: &str, active: bool) -> Ap
         return Err(AppError::bad_request("self_lockout", "不能停用自己的账号", "you cannot deactivate your own account"));
     }
     let acc = ctx.state.store.account(&ctx.tenant_id, account_id).await?.ok_or_else(|| AppError::not_found("账号", "account"))?;
-    let mut change = Change::new(if active { "account.activate" } else { "account.deactivate" }, format!("account/{}", acc.id))
-        .row(account_row(&acc, &acc.password_hash, active));
+    let mut change = Change::new(if active { "account.activate" } else { "account.deactivate" }, format!("account/{}", acc.id)).row(account_row(
+        &acc,
+        &acc.password_hash,
+        active,
+    ));
     if !active {
         // A deactivated account's sessions end now, so reactivation does not revive them.
         change.rows.extend(revocations(ctx, &acc.id, None).await?);
@@ -819,8 +833,7 @@ pub async fn change_password(ctx: &Ctx, current: &str, new: &str) -> ApiResult<(
         return Err(AppError::bad_request("wrong_password", "当前密码不正确", "the current password is wrong"));
     }
     auth::password_policy(new)?;
-    let mut change = Change::new("account.password", format!("account/{}", ctx.account.id))
-        .row(account_row(&ctx.account, &auth::hash_password(new), true));
+    let mut change = Change::new("account.password", format!("account/{}", ctx.account.id)).row(account_row(&ctx.account, &auth::hash_password(new), true));
     // Other sessions (a stolen cookie or token) end with the old password.
     change.rows.extend(revocations(ctx, &ctx.account.id, Some(&ctx.session_id)).await?);
     ctx.state.store.commit(&ctx.tenant_id, &ctx.account.id, &change).await?;

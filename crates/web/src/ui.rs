@@ -94,7 +94,8 @@ struct ErrorPage {
 impl IntoResponse for UiErr {
     fn into_response(self) -> Response {
         let e = self.0;
-        let page = ErrorPage { status: format!("{} {}", e.status.as_u16(), e.status.canonical_reason().unwrap_or("")), message: e.message(), rule: e.rule.clone() };
+        let page =
+            ErrorPage { status: format!("{} {}", e.status.as_u16(), e.status.canonical_reason().unwrap_or("")), message: e.message(), rule: e.rule.clone() };
         (e.status, Html(page.render().unwrap_or_default())).into_response()
     }
 }
@@ -112,7 +113,9 @@ pub struct FormData(Vec<(String, String)>);
 
 impl FormData {
     fn parse(body: &Bytes) -> Result<FormData, AppError> {
-        serde_urlencoded::from_bytes(body).map(FormData).map_err(|e| AppError::bad_request("invalid_form", format!("表单无效: {e}"), format!("invalid form: {e}")))
+        serde_urlencoded::from_bytes(body)
+            .map(FormData)
+            .map_err(|e| AppError::bad_request("invalid_form", format!("表单无效: {e}"), format!("invalid form: {e}")))
     }
     fn get(&self, k: &str) -> String {
         self.0.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_owned()).unwrap_or_default()
@@ -290,7 +293,15 @@ async fn home(UiCtx(ctx): UiCtx, l: Lang) -> UiResult {
         for u in team_units {
             let f = staffing::compute(people.iter().filter(|p| p.org_unit_id == u.id), &certs, today(), rules, u.population);
             let failed = staffing::checks(&f, rules).into_iter().filter(|c| !c.ok).map(|c| l.t(c.label_zh, c.label_en).to_owned()).collect();
-            teams.push(TeamRow { id: u.id.clone(), name: u.name.clone(), established: f.established, certified: f.certified, auxiliaries: f.auxiliaries, frontline_share: f.frontline_share.display(), failed });
+            teams.push(TeamRow {
+                id: u.id.clone(),
+                name: u.name.clone(),
+                established: f.established,
+                certified: f.certified,
+                auxiliaries: f.auxiliaries,
+                frontline_share: f.frontline_share.display(),
+                failed,
+            });
         }
     }
     page(HomePage { nav: nav(&ctx, l, "/"), l, grants, units, teams })
@@ -322,11 +333,8 @@ async fn org_tree(UiCtx(ctx): UiCtx, l: Lang) -> UiResult {
     let visible = ctx.state.policy.visible_units(&ctx.grants, Action::ViewOrg, &ctx.org);
     let mut rows = Vec::new();
     // Units whose administrative parent is out of sight start a tree of their own.
-    let mut roots: Vec<&OrgUnit> = ctx
-        .org
-        .units()
-        .filter(|u| visible.contains(&u.id) && u.admin_parent_id.as_ref().is_none_or(|p| !visible.contains(p)))
-        .collect();
+    let mut roots: Vec<&OrgUnit> =
+        ctx.org.units().filter(|u| visible.contains(&u.id) && u.admin_parent_id.as_ref().is_none_or(|p| !visible.contains(p))).collect();
     roots.sort_by(|a, b| a.code.cmp(&b.code));
     let mut stack: Vec<(String, usize)> = roots.iter().rev().map(|u| (u.id.clone(), 0)).collect();
     while let Some((id, depth)) = stack.pop() {
@@ -449,7 +457,14 @@ async fn org_unit(UiCtx(ctx): UiCtx, l: Lang, Path(id): Path<String>) -> UiResul
             checks: sub
                 .checks
                 .iter()
-                .map(|c| CheckRow { key: c.key, label: l.t(c.label_zh, c.label_en).into(), actual: c.actual.clone(), required: c.required.clone(), ok: c.ok, citation: c.citation.clone() })
+                .map(|c| CheckRow {
+                    key: c.key,
+                    label: l.t(c.label_zh, c.label_en).into(),
+                    actual: c.actual.clone(),
+                    required: c.required.clone(),
+                    ok: c.ok,
+                    citation: c.citation.clone(),
+                })
                 .collect(),
         })
     } else {
@@ -759,7 +774,13 @@ async fn person_certificate(UiCtx(ctx): UiCtx, Path(id): Path<String>, body: Byt
     add_certificate(
         &ctx,
         &id,
-        CertificateInput { number: f.get("number"), issuer: f.get("issuer"), valid_from: f.get("valid_from"), valid_until: f.get("valid_until"), scope: f.get("scope") },
+        CertificateInput {
+            number: f.get("number"),
+            issuer: f.get("issuer"),
+            valid_from: f.get("valid_from"),
+            valid_until: f.get("valid_until"),
+            scope: f.get("scope"),
+        },
     )
     .await?;
     see_other(&format!("/people/{id}"))
@@ -869,12 +890,8 @@ async fn account(UiCtx(ctx): UiCtx, l: Lang, Path(id): Path<String>) -> UiResult
 
 async fn account_grants(UiCtx(ctx): UiCtx, Path(id): Path<String>, body: Bytes) -> UiResult {
     let f = FormData::checked_for(&ctx, &body)?;
-    let mut grants: Vec<GrantView> = f
-        .all("keep")
-        .iter()
-        .filter_map(|k| k.split_once('|'))
-        .map(|(r, u)| GrantView { role: r.to_owned(), org_unit_id: u.to_owned() })
-        .collect();
+    let mut grants: Vec<GrantView> =
+        f.all("keep").iter().filter_map(|k| k.split_once('|')).map(|(r, u)| GrantView { role: r.to_owned(), org_unit_id: u.to_owned() }).collect();
     if let Some(role) = f.opt("role") {
         grants.push(GrantView { role, org_unit_id: f.get("org_unit_id") });
     }

@@ -154,11 +154,8 @@ async fn browser_sessions_and_api_tokens_are_not_interchangeable() {
     // Cookie-authenticated API writes need the CSRF token derived from the session.
     let tenant = app.tenant_id().await;
     let patch = |csrf: Option<String>| {
-        let mut rb = app
-            .client
-            .patch(app.url("/api/v1/org-units/u-team-05"))
-            .header("cookie", format!("cg_session={cookie}"))
-            .json(&json!({"population": 4242}));
+        let mut rb =
+            app.client.patch(app.url("/api/v1/org-units/u-team-05")).header("cookie", format!("cg_session={cookie}")).json(&json!({"population": 4242}));
         if let Some(c) = csrf {
             rb = rb.header("x-csrf-token", c);
         }
@@ -268,7 +265,16 @@ async fn every_write_adds_exactly_one_entry_named_for_it() {
     let ok = |r: reqwest::Response, s: StatusCode| expect_json(r, s);
 
     let l = app.ledger_len().await;
-    let unit = ok(app.post(&admin, "/api/v1/org-units", json!({"code": "420103-S01-T-1", "name": "民族一中队", "kind": "squad", "admin_parent_id": "u-team-01", "guidance_parent_id": "u-bureau"})).await, StatusCode::CREATED).await;
+    let unit = ok(
+        app.post(
+            &admin,
+            "/api/v1/org-units",
+            json!({"code": "420103-S01-T-1", "name": "民族一中队", "kind": "squad", "admin_parent_id": "u-team-01", "guidance_parent_id": "u-bureau"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
     let uid = unit["id"].as_str().unwrap().to_owned();
     one_new_entry(&app, &admin, l, "org_unit.create", &format!("org_unit/{uid}"), "a-admin").await;
 
@@ -291,14 +297,20 @@ async fn every_write_adds_exactly_one_entry_named_for_it() {
     one_new_entry(&app, &admin, l, "person.update", &format!("person/{pid}"), "a-admin").await;
 
     let l = app.ledger_len().await;
-    let cert = json!({"number": "鄂城执REC0001", "issuer": "湖北省人民政府", "valid_from": "2024-06-01", "valid_until": "2029-05-31", "scope": "城市管理综合执法"});
+    let cert =
+        json!({"number": "鄂城执REC0001", "issuer": "湖北省人民政府", "valid_from": "2024-06-01", "valid_until": "2029-05-31", "scope": "城市管理综合执法"});
     let c = ok(app.post(&admin, &format!("/api/v1/people/{pid}/certificates"), cert).await, StatusCode::CREATED).await;
     assert_eq!(c["valid_today"], true);
     one_new_entry(&app, &admin, l, "certificate.create", &format!("person/{pid}"), "a-admin").await;
 
     let l = app.ledger_len().await;
     let acct = ok(
-        app.post(&admin, "/api/v1/accounts", json!({"username": "record-test", "password": "Record-Test-2026", "person_id": pid, "grants": [{"role": "officer", "org_unit_id": uid}]})).await,
+        app.post(
+            &admin,
+            "/api/v1/accounts",
+            json!({"username": "record-test", "password": "Record-Test-2026", "person_id": pid, "grants": [{"role": "officer", "org_unit_id": uid}]}),
+        )
+        .await,
         StatusCode::CREATED,
     )
     .await;
@@ -306,11 +318,24 @@ async fn every_write_adds_exactly_one_entry_named_for_it() {
     one_new_entry(&app, &admin, l, "account.create", &format!("account/{aid}"), "a-admin").await;
 
     let l = app.ledger_len().await;
-    let g = ok(app.put(&admin, &format!("/api/v1/accounts/{aid}/grants"), json!({"grants": [{"role": "officer", "org_unit_id": uid}, {"role": "legal_reviewer", "org_unit_id": "u-team-01"}]})).await, StatusCode::OK).await;
+    let g = ok(
+        app.put(
+            &admin,
+            &format!("/api/v1/accounts/{aid}/grants"),
+            json!({"grants": [{"role": "officer", "org_unit_id": uid}, {"role": "legal_reviewer", "org_unit_id": "u-team-01"}]}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(g["grants"].as_array().unwrap().len(), 2);
     one_new_entry(&app, &admin, l, "account.grants", &format!("account/{aid}"), "a-admin").await;
     let l = app.ledger_len().await;
-    ok(app.put(&admin, &format!("/api/v1/accounts/{aid}/grants"), json!({"grants": [{"role": "legal_reviewer", "org_unit_id": "u-team-01"}]})).await, StatusCode::OK).await;
+    ok(
+        app.put(&admin, &format!("/api/v1/accounts/{aid}/grants"), json!({"grants": [{"role": "legal_reviewer", "org_unit_id": "u-team-01"}]})).await,
+        StatusCode::OK,
+    )
+    .await;
     one_new_entry(&app, &admin, l, "account.grants", &format!("account/{aid}"), "a-admin").await;
     let tenant = app.tenant_id().await;
     assert_eq!(app.store.grants(&tenant, &aid).await.unwrap().len(), 1, "the revoked grant is inactive");
@@ -343,6 +368,13 @@ async fn every_write_adds_exactly_one_entry_named_for_it() {
     assert_eq!(app.ledger_len().await, l);
 
     // The record holds the whole story of the new person, oldest last.
-    let story: Vec<String> = app.get_ok(&admin, &format!("/api/v1/record?subject=person/{pid}")).await.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap().to_owned()).collect();
+    let story: Vec<String> = app
+        .get_ok(&admin, &format!("/api/v1/record?subject=person/{pid}"))
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(story, ["person.deactivate", "certificate.create", "person.update", "person.create"]);
 }

@@ -179,11 +179,16 @@ async fn a_deadline_over_national_day_lands_on_the_make_up_saturday_with_its_cit
     let zh = v["explanation_zh"].as_str().unwrap();
     assert!(zh.contains("国庆节") && zh.contains(NOTICE_2024) && zh.contains("民事诉讼法第八十五条"), "{zh}");
     // ACL art. 19: 24 hours, the starting hour not counted → a time, not a day
-    let v = expect_json(app.post(&t, "/api/v1/deadlines", json!({"rule": "acl.emergency_report", "start": "2025-03-03T10:25:00+08:00"})).await, StatusCode::OK).await;
+    let v = expect_json(app.post(&t, "/api/v1/deadlines", json!({"rule": "acl.emergency_report", "start": "2025-03-03T10:25:00+08:00"})).await, StatusCode::OK)
+        .await;
     assert_eq!(v["due"], "2025-03-04T11:00:00+08:00", "{v}");
     assert_eq!(v["end_of_day"], false);
     // APL art. 64 (2): the hearing notice counted back from a hearing on Mon 2025-03-17
-    let v = expect_json(app.post(&t, "/api/v1/deadlines", json!({"rule": "apl.hearing_notice", "start": "2025-03-17", "direction": "before"})).await, StatusCode::OK).await;
+    let v = expect_json(
+        app.post(&t, "/api/v1/deadlines", json!({"rule": "apl.hearing_notice", "start": "2025-03-17", "direction": "before"})).await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(v["due"], "2025-03-06", "{v}");
     assert_eq!(v["direction"], "before");
     // the seizure period names the extension and pause the profile grants it
@@ -217,7 +222,8 @@ async fn deadline_errors_are_4xx_json_naming_the_problem_and_change_nothing() {
     let v = expect_rule(post(json!({"rule": "apl.service", "start": "2017-06-01"})).await, StatusCode::UNPROCESSABLE_ENTITY, "calendar_year_not_covered").await;
     assert!(v["error"]["message"].as_str().unwrap().contains("2017"), "{v}");
     // starting in a covered year but running into 2027
-    let v = expect_rule(post(json!({"rule": "acl.reminder_wait", "start": "2026-12-24"})).await, StatusCode::UNPROCESSABLE_ENTITY, "calendar_year_not_covered").await;
+    let v = expect_rule(post(json!({"rule": "acl.reminder_wait", "start": "2026-12-24"})).await, StatusCode::UNPROCESSABLE_ENTITY, "calendar_year_not_covered")
+        .await;
     assert!(v["error"]["message"].as_str().unwrap().contains("2027"), "{v}");
     // not a period: a threshold, an extension, a pause
     for rule in ["apl.on_the_spot_collection_max", "acl.seizure_extension", "acl.seizure_testing_pause"] {
@@ -225,10 +231,20 @@ async fn deadline_errors_are_4xx_json_naming_the_problem_and_change_nothing() {
         assert!(v["error"]["message"].as_str().unwrap().contains(rule), "{v}");
     }
     // office hours only for rules in working hours or minutes
-    expect_error(post(json!({"rule": "apl.service", "start": "2024-09-27", "office_hours": "08:30-12:00"})).await, StatusCode::UNPROCESSABLE_ENTITY, "office_hours_not_applicable").await;
+    expect_error(
+        post(json!({"rule": "apl.service", "start": "2024-09-27", "office_hours": "08:30-12:00"})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "office_hours_not_applicable",
+    )
+    .await;
     expect_error(post(json!({"rule": "apl.service", "start": "2024-09-27", "direction": "sideways"})).await, StatusCode::BAD_REQUEST, "invalid_value").await;
     // counted back only in days or working days
-    expect_error(post(json!({"rule": "acl.emergency_report", "start": "2025-03-03", "direction": "before"})).await, StatusCode::UNPROCESSABLE_ENTITY, "deadline").await;
+    expect_error(
+        post(json!({"rule": "acl.emergency_report", "start": "2025-03-03", "direction": "before"})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "deadline",
+    )
+    .await;
     // malformed bodies
     expect_error(post(json!({"rule": "apl.service", "start": "2024-09-27", "case": "x"})).await, StatusCode::UNPROCESSABLE_ENTITY, "invalid_body").await;
     expect_error(post(json!({"rule": "apl.service"})).await, StatusCode::UNPROCESSABLE_ENTITY, "invalid_body").await;

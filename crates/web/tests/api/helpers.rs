@@ -106,14 +106,7 @@ impl TestApp {
 
     /// POST a raw body with a content type (malformed JSON, oversize bodies).
     pub async fn post_raw(&self, token: &str, path: &str, content_type: &str, body: impl Into<reqwest::Body>) -> Response {
-        self.client
-            .post(self.url(path))
-            .bearer_auth(token)
-            .header(reqwest::header::CONTENT_TYPE, content_type)
-            .body(body)
-            .send()
-            .await
-            .unwrap()
+        self.client.post(self.url(path)).bearer_auth(token).header(reqwest::header::CONTENT_TYPE, content_type).body(body).send().await.unwrap()
     }
 
     /// GET and expect 200; the JSON body.
@@ -128,7 +121,10 @@ impl TestApp {
 
     /// Open a browser session (what the login form does) and return its secret cookie value.
     pub async fn browser_session(&self, username: &str, password: &str) -> String {
-        services::login(self.state(), username, password, "browser", "127.0.0.1").await.map(|s| s.token).unwrap_or_else(|e| panic!("browser login {username}: {}", e.message()))
+        services::login(self.state(), username, password, "browser", "127.0.0.1")
+            .await
+            .map(|s| s.token)
+            .unwrap_or_else(|e| panic!("browser login {username}: {}", e.message()))
     }
 
     /// Ledger size of any tenant.

@@ -4,11 +4,11 @@
 mod auth;
 mod calendar;
 mod helpers;
-mod record;
 mod input;
 mod matrix;
 mod overrides;
 mod power;
+mod record;
 mod smoke;
 mod staffing;
 mod tenants;

@@ -79,7 +79,11 @@ struct Target {
 async fn targets(app: &TestApp, admin: &str) -> Vec<Target> {
     // u-team-02 has no demo account: the admin creates one granted there (before any measurement).
     let r = app
-        .post(admin, "/api/v1/accounts", json!({"username": "team02-clerk", "password": "Team02-Clerk-2026", "grants": [{"role": "officer", "org_unit_id": "u-team-02"}]}))
+        .post(
+            admin,
+            "/api/v1/accounts",
+            json!({"username": "team02-clerk", "password": "Team02-Clerk-2026", "grants": [{"role": "officer", "org_unit_id": "u-team-02"}]}),
+        )
         .await;
     let team02_account = expect_json(r, StatusCode::CREATED).await["id"].as_str().unwrap().to_owned();
     let accounts = ["a-officer".to_owned(), team02_account, "a-disposer".to_owned()];
@@ -290,12 +294,8 @@ async fn lists_show_exactly_the_units_in_scope() {
     let streets: Vec<String> = (1..=12).map(|n| format!("u-street-{n:02}")).collect();
     let bureau_guided: BTreeSet<String> =
         ["u-bureau", "u-brigade-01", "u-brigade-02", "u-brigade-03"].iter().map(|s| s.to_string()).chain(teams.iter().cloned()).collect();
-    let everything: BTreeSet<String> = bureau_guided
-        .iter()
-        .cloned()
-        .chain(streets.iter().cloned())
-        .chain(["u-gov", "u-disposal-01", "u-disposal-02"].map(String::from))
-        .collect();
+    let everything: BTreeSet<String> =
+        bureau_guided.iter().cloned().chain(streets.iter().cloned()).chain(["u-gov", "u-disposal-01", "u-disposal-02"].map(String::from)).collect();
     assert_eq!(everything.len(), 31);
     let only = |u: &str| BTreeSet::from([u.to_owned()]);
     // view_org scope per account.

@@ -167,7 +167,12 @@ async fn a_bad_file_is_a_422_listing_every_error_with_its_line_and_nothing_chang
     let a = app.tenant_id().await;
     let admin = app.token("admin").await;
     let before = app.snapshot(&a).await;
-    let v = expect_error(app.put(&admin, "/api/v1/rules/overrides/procedure", json!({"text": BAD_OVERLAY, "citation": A_CITATION})).await, StatusCode::UNPROCESSABLE_ENTITY, "invalid_override").await;
+    let v = expect_error(
+        app.put(&admin, "/api/v1/rules/overrides/procedure", json!({"text": BAD_OVERLAY, "citation": A_CITATION})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_override",
+    )
+    .await;
     let msg = v["error"]["message"].as_str().unwrap();
     // the dimension error at the rule (line 5) and the unknown unit (line 15): both, with lines
     assert!(msg.contains("line 5:") && msg.contains("第5行"), "{msg}");
@@ -175,19 +180,40 @@ async fn a_bad_file_is_a_422_listing_every_error_with_its_line_and_nothing_chang
     assert!(msg.contains("2 error(s)"), "{msg}");
     // local days: three problems in one entry
     let bad_days = "[[local_day]]\ndate = 2031-01-02\nkind = \"nap\"\nname = \"x\"\ncitation = \"\"\nverified = false\n";
-    let v = expect_error(app.put(&admin, "/api/v1/rules/overrides/local_days", json!({"text": bad_days, "citation": "c"})).await, StatusCode::UNPROCESSABLE_ENTITY, "invalid_override").await;
+    let v = expect_error(
+        app.put(&admin, "/api/v1/rules/overrides/local_days", json!({"text": bad_days, "citation": "c"})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_override",
+    )
+    .await;
     let msg = v["error"]["message"].as_str().unwrap();
     for line in ["line 2:", "line 3:", "line 5:"] {
         assert!(msg.contains(line), "{line}: {msg}");
     }
     // not TOML at all
-    let v = expect_error(app.put(&admin, "/api/v1/rules/overrides/procedure", json!({"text": "[profile]\nname = \n", "citation": "c"})).await, StatusCode::UNPROCESSABLE_ENTITY, "invalid_override").await;
+    let v = expect_error(
+        app.put(&admin, "/api/v1/rules/overrides/procedure", json!({"text": "[profile]\nname = \n", "citation": "c"})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_override",
+    )
+    .await;
     assert!(v["error"]["message"].as_str().unwrap().contains("line "), "{v}");
     // a valid file without a citation, an empty file, unknown fields, an unknown kind
-    expect_error(app.put(&admin, "/api/v1/rules/overrides/procedure", json!({"text": SEED_004, "citation": "  "})).await, StatusCode::UNPROCESSABLE_ENTITY, "missing_citation").await;
-    expect_error(app.put(&admin, "/api/v1/rules/overrides/procedure", json!({"text": "\n", "citation": "c"})).await, StatusCode::UNPROCESSABLE_ENTITY, "missing_text").await;
+    expect_error(
+        app.put(&admin, "/api/v1/rules/overrides/procedure", json!({"text": SEED_004, "citation": "  "})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "missing_citation",
+    )
+    .await;
+    expect_error(
+        app.put(&admin, "/api/v1/rules/overrides/procedure", json!({"text": "\n", "citation": "c"})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "missing_text",
+    )
+    .await;
     expect_client_error(app.put(&admin, "/api/v1/rules/overrides/procedure", json!({"text": SEED_004, "citation": "c", "active": true})).await).await;
-    expect_error(app.put(&admin, "/api/v1/rules/overrides/holidays", json!({"text": SEED_004, "citation": "c"})).await, StatusCode::NOT_FOUND, "not_found").await;
+    expect_error(app.put(&admin, "/api/v1/rules/overrides/holidays", json!({"text": SEED_004, "citation": "c"})).await, StatusCode::NOT_FOUND, "not_found")
+        .await;
     app.assert_unchanged(&before, "refused overrides").await;
 }
 
@@ -266,18 +292,21 @@ async fn the_rules_page_takes_an_override_from_administrators_and_marks_what_it_
     let (status, _, _) = post_form(&app, &admin, "/rules/overrides", &[("kind", "procedure"), ("text", SEED_004), ("citation", A_CITATION)]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     // a bad file comes back with its errors and lines, the text kept
-    let (status, body, _) = post_form(&app, &admin, "/rules/overrides", &[("_csrf", &csrf), ("kind", "procedure"), ("text", BAD_OVERLAY), ("citation", A_CITATION)]).await;
+    let (status, body, _) =
+        post_form(&app, &admin, "/rules/overrides", &[("_csrf", &csrf), ("kind", "procedure"), ("text", BAD_OVERLAY), ("citation", A_CITATION)]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("id=\"override-errors\"") && body.contains("line 5:") && body.contains("line 15:"), "{body}");
     assert!(body.contains("fortnights"));
     // an officer's post is refused
     let officer_csrf = chengguan_web::auth::csrf_token(&officer);
-    let (status, _, _) = post_form(&app, &officer, "/rules/overrides", &[("_csrf", &officer_csrf), ("kind", "procedure"), ("text", SEED_004), ("citation", "c")]).await;
+    let (status, _, _) =
+        post_form(&app, &officer, "/rules/overrides", &[("_csrf", &officer_csrf), ("kind", "procedure"), ("text", SEED_004), ("citation", "c")]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     app.assert_unchanged(&before, "refused override forms").await;
 
     // a good file is saved (one entry) and the page marks the overridden values with A's citation
-    let (status, _, location) = post_form(&app, &admin, "/rules/overrides", &[("_csrf", &csrf), ("kind", "procedure"), ("text", SEED_004), ("citation", A_CITATION)]).await;
+    let (status, _, location) =
+        post_form(&app, &admin, "/rules/overrides", &[("_csrf", &csrf), ("kind", "procedure"), ("text", SEED_004), ("citation", A_CITATION)]).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(location.as_deref(), Some("/rules#overrides"));
     assert_eq!(app.ledger_len_of(&a).await, before.ledger + 1);

@@ -27,7 +27,9 @@ async fn search_finds_every_item_that_mentions_the_words_and_filters_and_pages()
     let expected: BTreeSet<String> = demo
         .items
         .iter()
-        .filter(|i| i.name.contains("占道") || i.category.zh().contains("占道") || i.legal_basis.iter().any(|b| b.quote.contains("占道") || b.law.contains("占道")))
+        .filter(|i| {
+            i.name.contains("占道") || i.category.zh().contains("占道") || i.legal_basis.iter().any(|b| b.quote.contains("占道") || b.law.contains("占道"))
+        })
         .map(|i| i.code.clone())
         .collect();
     assert!(expected.len() >= 2, "the demo has 占道 items: {expected:?}");
@@ -35,7 +37,9 @@ async fn search_finds_every_item_that_mentions_the_words_and_filters_and_pages()
     assert!(found.contains("SZ-001"));
     for code in &found {
         let mentions = demo.items.iter().filter(|i| &i.code == code).any(|i| {
-            i.name.contains("占道") || i.elements.iter().any(|e| e.contains("占道")) || i.legal_basis.iter().any(|b| b.quote.contains("占道") || b.citation().contains("占道"))
+            i.name.contains("占道")
+                || i.elements.iter().any(|e| e.contains("占道"))
+                || i.legal_basis.iter().any(|b| b.quote.contains("占道") || b.citation().contains("占道"))
         });
         assert!(mentions, "{code} does not mention 占道");
     }
@@ -104,7 +108,10 @@ async fn the_calculator_gives_tier_range_text_and_flags_amounts() {
     let check = |v: Value| v["amount_check"].clone();
     assert_eq!(check(expect_json(assess(occupy(10), Some(1_000_000)).await, StatusCode::OK).await)["status"], "within");
     let out = check(expect_json(assess(occupy(10), Some(1_500_000)).await, StatusCode::OK).await);
-    assert_eq!((out["status"].clone(), out["requires_legal_review"].clone(), out["requires_written_reason"].clone()), (json!("outside_range"), json!(true), json!(true)));
+    assert_eq!(
+        (out["status"].clone(), out["requires_legal_review"].clone(), out["requires_written_reason"].clone()),
+        (json!("outside_range"), json!(true), json!(true))
+    );
     assert!(out["message"].as_str().unwrap().contains("法制审核"), "{out}");
     let above = check(expect_json(assess(occupy(10), Some(2_500_000)).await, StatusCode::OK).await);
     assert_eq!(above["status"], "refused");
@@ -115,7 +122,12 @@ async fn the_calculator_gives_tier_range_text_and_flags_amounts() {
     expect_error(r, StatusCode::UNPROCESSABLE_ENTITY, "version.decision_before_violation").await;
     let r = app.post(&officer, "/api/v1/power-items/SZ-001/assess", json!({"violation_date": "2024-13-01", "decision_date": "2024-04-01"})).await;
     expect_client_error(r).await;
-    expect_error(app.post(&officer, "/api/v1/power-items/NOPE-1/assess", json!({"violation_date": "2024-03-01", "decision_date": "2024-04-01"})).await, StatusCode::NOT_FOUND, "not_found").await;
+    expect_error(
+        app.post(&officer, "/api/v1/power-items/NOPE-1/assess", json!({"violation_date": "2024-03-01", "decision_date": "2024-04-01"})).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
     assert_eq!(app.ledger_len().await, before, "assessing records nothing");
 }
 
@@ -146,7 +158,8 @@ async fn a_new_version_is_one_entry_and_is_selected_by_the_violation_date() {
     assert_eq!(fields, BTreeSet::from(["approval_ref", "effective_from", "name", "version"]));
     // APL art. 37: a violation after the new version applies it; one before applies the old one
     // (the new one is not lighter)
-    let assess = |v: &str, d: &str| app.post(&admin, "/api/v1/power-items/SZ-001/assess", json!({"violation_date": v, "decision_date": d, "facts": occupy(10)}));
+    let assess =
+        |v: &str, d: &str| app.post(&admin, "/api/v1/power-items/SZ-001/assess", json!({"violation_date": v, "decision_date": d, "facts": occupy(10)}));
     let a = expect_json(assess("2030-02-01", "2030-03-01").await, StatusCode::OK).await;
     assert_eq!((a["assessment"]["item_version"].clone(), a["assessment"]["item_applied"].clone()), (json!(2), json!("unchanged")));
     assert!(a["assessment"]["text_zh"].as_str().unwrap().contains("擅自占用城市道路（修订）"));
@@ -231,7 +244,12 @@ async fn bad_imports_are_4xx_and_change_nothing_and_only_admins_write() {
     expect_client_error(app.post_raw(&admin, "/api/v1/power-list/import", "application/json", "{not json").await).await;
     let mut wrong = list.clone();
     wrong["format"] = json!("something/2");
-    expect_error(app.post_raw(&admin, "/api/v1/power-list/import", "application/json", wrong.to_string()).await, StatusCode::UNPROCESSABLE_ENTITY, "invalid_power_list").await;
+    expect_error(
+        app.post_raw(&admin, "/api/v1/power-list/import", "application/json", wrong.to_string()).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_power_list",
+    )
+    .await;
     app.assert_unchanged(&snap, "refused imports").await;
     // non-admin writes are 403 and change nothing (logins are recorded: log in first)
     let mut tokens = Vec::new();
@@ -292,10 +310,13 @@ async fn the_logged_in_pages_render_and_the_calculator_works_without_javascript(
     assert!(html.contains("SZ-001") && html.contains("href=\"/power\" class=\"active\""), "nav item and list");
     let html = page("/power/SZ-001").await.unwrap().text().await.unwrap();
     assert!(html.contains("id=\"version-list\"") && !html.contains("id=\"version-form\""), "officers see versions, not the admin form");
-    let r = page("/power/SZ-001/calculator?violation_date=2024-03-01&decision_date=2024-04-01&party=individual&age=40&quantity=10&proposed_yuan=15000").await.unwrap();
+    let r = page("/power/SZ-001/calculator?violation_date=2024-03-01&decision_date=2024-04-01&party=individual&age=40&quantity=10&proposed_yuan=15000")
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let html = r.text().await.unwrap();
-    for want in ["一般处罚", "8000元–12000元", "data-status=\"outside_range\"", "《城市道路管理条例》第四十二条第一款", "拟给予罚款8000元至12000元的行政处罚"] {
+    for want in ["一般处罚", "8000元–12000元", "data-status=\"outside_range\"", "《城市道路管理条例》第四十二条第一款", "拟给予罚款8000元至12000元的行政处罚"]
+    {
         assert!(html.contains(want), "{want} missing from the calculator");
     }
     assert!(!html.contains("style=") && !html.contains("<script"));
@@ -306,7 +327,8 @@ async fn the_logged_in_pages_render_and_the_calculator_works_without_javascript(
     let csrf = chengguan_web::auth::csrf_token(&admin);
     let item = serde_json::to_string(&new_version("擅自占用城市道路（表单）", "2030-01-01")["item"]).unwrap();
     let form = |from: &str, approval: &str| {
-        let body = serde_urlencoded::to_string([("_csrf", csrf.as_str()), ("effective_from", from), ("approval_ref", approval), ("item", item.as_str())]).unwrap();
+        let body =
+            serde_urlencoded::to_string([("_csrf", csrf.as_str()), ("effective_from", from), ("approval_ref", approval), ("item", item.as_str())]).unwrap();
         app.client
             .post(app.url("/power/SZ-001/versions"))
             .header("cookie", format!("cg_session={admin}"))
@@ -322,7 +344,10 @@ async fn the_logged_in_pages_render_and_the_calculator_works_without_javascript(
     let r = form("2030-01-01", "示城管党组会纪要〔2029〕13号（测试）").await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.ledger_len().await, before + 1);
-    assert_eq!(app.store.table_rows(&tenant, chengguan_domain::Table::PowerList).await.unwrap().iter().filter(|r| r.text("id") == Some("item:SZ-001@2")).count(), 1);
+    assert_eq!(
+        app.store.table_rows(&tenant, chengguan_domain::Table::PowerList).await.unwrap().iter().filter(|r| r.text("id") == Some("item:SZ-001@2")).count(),
+        1
+    );
     // without a session the pages redirect to the login
     let r = app.client.get(app.url("/power")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -347,7 +372,8 @@ async fn csv_export_imports_into_a_new_tenant_with_the_same_items_and_rows_in_ev
     bad[4] = &row5;
     let bad = bad.join("\r\n");
     assert_ne!(bad, csv, "the rows were changed");
-    let v = expect_error(app.post_raw(&second, "/api/v1/power-list/import", "text/csv", bad).await, StatusCode::UNPROCESSABLE_ENTITY, "invalid_power_list").await;
+    let v =
+        expect_error(app.post_raw(&second, "/api/v1/power-list/import", "text/csv", bad).await, StatusCode::UNPROCESSABLE_ENTITY, "invalid_power_list").await;
     let msg = v["error"]["message"].as_str().unwrap();
     assert!(msg.contains("row 3: category") || msg.contains("row 3: item"), "row 3 not reported: {msg}");
     assert!(msg.contains("row 5: "), "row 5 not reported: {msg}");
@@ -373,7 +399,8 @@ async fn csv_export_imports_into_a_new_tenant_with_the_same_items_and_rows_in_ev
     assert_ne!(row3, lines[2]);
     changed_lines[2] = &row3;
     let changed = changed_lines.join("\r\n");
-    let v = expect_error(app.post_raw(&second, "/api/v1/power-list/import", "text/csv", changed).await, StatusCode::UNPROCESSABLE_ENTITY, "invalid_power_list").await;
+    let v = expect_error(app.post_raw(&second, "/api/v1/power-list/import", "text/csv", changed).await, StatusCode::UNPROCESSABLE_ENTITY, "invalid_power_list")
+        .await;
     let msg = v["error"]["message"].as_str().unwrap();
     assert!(msg.contains("row 3: item:") && msg.contains("already on the list with other content"), "{msg}");
     assert_eq!(app.ledger_len_of(&t2).await, before + 1);
@@ -381,7 +408,12 @@ async fn csv_export_imports_into_a_new_tenant_with_the_same_items_and_rows_in_ev
     let doc: Value = app.client.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
     let content = &doc["paths"]["/api/v1/power-list/import"]["post"]["requestBody"]["content"];
     assert!(content["application/json"].is_object() && content["text/csv"].is_object(), "{content}");
-    for path in ["/api/v1/power-items/{code}/benchmark/versions", "/api/v1/power-items/{code}/benchmark/diff", "/api/v1/exemption-lists/{code}/versions", "/api/v1/exemption-lists/{code}/diff"] {
+    for path in [
+        "/api/v1/power-items/{code}/benchmark/versions",
+        "/api/v1/power-items/{code}/benchmark/diff",
+        "/api/v1/exemption-lists/{code}/versions",
+        "/api/v1/exemption-lists/{code}/diff",
+    ] {
         assert!(doc["paths"][path].is_object(), "{path} is not documented");
     }
     // officers may not import
@@ -450,7 +482,8 @@ async fn benchmark_and_exemption_list_versions_are_one_entry_each_validated_and_
     let mut bad = benchmark_version("2031-01-01");
     bad["benchmark"]["tiers"] = json!("x");
     expect_error(post_b(bad).await, StatusCode::UNPROCESSABLE_ENTITY, "invalid_benchmark").await;
-    expect_error(app.post(&admin, "/api/v1/power-items/NOPE-1/benchmark/versions", benchmark_version("2031-01-01")).await, StatusCode::NOT_FOUND, "not_found").await;
+    expect_error(app.post(&admin, "/api/v1/power-items/NOPE-1/benchmark/versions", benchmark_version("2031-01-01")).await, StatusCode::NOT_FOUND, "not_found")
+        .await;
     let mut unknown = exemption_version("2031-01-01");
     unknown["exemption_list"]["entries"][0]["item_code"] = json!("NOPE-9");
     let v = expect_error(post_l(unknown).await, StatusCode::UNPROCESSABLE_ENTITY, "invalid_power_list").await;
@@ -458,8 +491,18 @@ async fn benchmark_and_exemption_list_versions_are_one_entry_each_validated_and_
     expect_error(post_l(exemption_version("2029-01-01")).await, StatusCode::UNPROCESSABLE_ENTITY, "effective_date_not_after_latest").await;
     expect_error(app.post(&admin, "/api/v1/exemption-lists/nope/versions", exemption_version("2031-01-01")).await, StatusCode::NOT_FOUND, "not_found").await;
     expect_client_error(post_l(json!({"effective_from": "2031-01-01"})).await).await;
-    expect_error(app.post(&officer, "/api/v1/power-items/SZ-001/benchmark/versions", benchmark_version("2031-01-01")).await, StatusCode::FORBIDDEN, "forbidden").await;
-    expect_error(app.post(&officer, "/api/v1/exemption-lists/first_offence/versions", exemption_version("2031-01-01")).await, StatusCode::FORBIDDEN, "forbidden").await;
+    expect_error(
+        app.post(&officer, "/api/v1/power-items/SZ-001/benchmark/versions", benchmark_version("2031-01-01")).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    expect_error(
+        app.post(&officer, "/api/v1/exemption-lists/first_offence/versions", exemption_version("2031-01-01")).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
     app.assert_unchanged(&snap, "refused benchmark and exemption list versions").await;
     let report = app.store.verify_tenant(&tenant, None, None).await.unwrap();
     assert!(report.is_ok(), "the record no longer verifies");
@@ -478,7 +521,12 @@ async fn the_import_form_lists_every_problem_and_imports_csv() {
     let csrf = chengguan_web::auth::csrf_token(&cookie);
     let submit = |csrf: String, text: String| {
         let body = serde_urlencoded::to_string([("_csrf", csrf.as_str()), ("text", text.as_str())]).unwrap();
-        app.client.post(app.url("/power/import")).header("cookie", format!("cg_session={cookie}")).header("content-type", "application/x-www-form-urlencoded").body(body).send()
+        app.client
+            .post(app.url("/power/import"))
+            .header("cookie", format!("cg_session={cookie}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
     };
     let before = app.ledger_len_of(&t2).await;
     let bad = csv.replacen(",urban_appearance,", ",nonsense,", 1).replacen(",bureau|street,", ",,", 1);

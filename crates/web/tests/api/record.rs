@@ -41,18 +41,34 @@ async fn anyone_can_check_an_entry_against_a_signed_checkpoint() {
     let note = app.client.post(app.url("/api/v1/ledger/jianghan/checkpoint")).bearer_auth(&admin).send().await.unwrap().text().await.unwrap();
     let second = checkpoint::verify(vkey.trim(), &note).unwrap();
     assert_eq!(second.size, n + 1);
-    let c: Value = app.client.get(app.url(&format!("/api/v1/ledger/jianghan/consistency?first={n}&second={}", n + 1))).send().await.unwrap().json().await.unwrap();
+    let c: Value =
+        app.client.get(app.url(&format!("/api/v1/ledger/jianghan/consistency?first={n}&second={}", n + 1))).send().await.unwrap().json().await.unwrap();
     let path: Vec<[u8; 32]> = c["proof"].as_array().unwrap().iter().map(h).collect();
     assert!(alg.verify_consistency(n, n + 1, &cp.root, &second.root, &path));
 
     // Bad requests are 4xx; another tenant's code is 404.
-    expect_error(app.client.get(app.url("/api/v1/ledger/jianghan/consistency?first=0&second=2")).send().await.unwrap(), StatusCode::BAD_REQUEST, "invalid_size").await;
-    expect_error(app.client.get(app.url(&format!("/api/v1/ledger/jianghan/entries/{}/proof?size=1", seq))).send().await.unwrap(), StatusCode::BAD_REQUEST, "invalid_size").await;
+    expect_error(
+        app.client.get(app.url("/api/v1/ledger/jianghan/consistency?first=0&second=2")).send().await.unwrap(),
+        StatusCode::BAD_REQUEST,
+        "invalid_size",
+    )
+    .await;
+    expect_error(
+        app.client.get(app.url(&format!("/api/v1/ledger/jianghan/entries/{}/proof?size=1", seq))).send().await.unwrap(),
+        StatusCode::BAD_REQUEST,
+        "invalid_size",
+    )
+    .await;
     expect_error(app.client.get(app.url("/api/v1/ledger/nowhere/checkpoint")).send().await.unwrap(), StatusCode::NOT_FOUND, "not_found").await;
     expect_error(app.client.get(app.url("/api/v1/ledger/jianghan/entries/999999")).send().await.unwrap(), StatusCode::NOT_FOUND, "not_found").await;
     // Only the tenant's administrators make checkpoints.
     let officer = app.token("officer").await;
-    expect_error(app.client.post(app.url("/api/v1/ledger/jianghan/checkpoint")).bearer_auth(&officer).send().await.unwrap(), StatusCode::FORBIDDEN, "forbidden").await;
+    expect_error(
+        app.client.post(app.url("/api/v1/ledger/jianghan/checkpoint")).bearer_auth(&officer).send().await.unwrap(),
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -97,9 +113,19 @@ async fn evidence_is_stored_by_hash_recorded_and_streamed_back() {
     assert_eq!(back.bytes().await.unwrap().as_ref(), data.as_slice());
     // Refusals change nothing.
     let before = app.ledger_len().await;
-    expect_error(app.post_raw(&officer, "/api/v1/evidence", "text/html", "<html><script>x</script></html>").await, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_type").await;
+    expect_error(
+        app.post_raw(&officer, "/api/v1/evidence", "text/html", "<html><script>x</script></html>").await,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_type",
+    )
+    .await;
     expect_error(app.post_raw(&officer, "/api/v1/evidence", "application/pdf", Vec::<u8>::new()).await, StatusCode::BAD_REQUEST, "empty_file").await;
-    expect_error(app.post_raw(&officer, "/api/v1/evidence", "application/pdf", pdf(65 * 1024 * 1024)).await, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
+    expect_error(
+        app.post_raw(&officer, "/api/v1/evidence", "application/pdf", pdf(65 * 1024 * 1024)).await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+    )
+    .await;
     let aux = app.token("auxiliary").await;
     expect_error(app.post_raw(&aux, "/api/v1/evidence", "application/pdf", pdf(100)).await, StatusCode::FORBIDDEN, "forbidden").await;
     expect_error(app.get(&aux, &format!("/api/v1/evidence/{sha}")).await, StatusCode::FORBIDDEN, "forbidden").await;
@@ -123,12 +149,18 @@ async fn personal_data_of_a_deactivated_person_can_be_erased_and_the_record_stil
     assert!(entries.iter().all(|e| !e.payload.contains(&p.name)), "the name is in no payload");
     // Still active: refused with the rule, nothing changes.
     let before = app.ledger_len().await;
-    let v = expect_error(app.post(&admin, &format!("/api/v1/people/{}/erase-personal-data", p.id), serde_json::json!({})).await, StatusCode::CONFLICT, "still_active").await;
+    let v = expect_error(
+        app.post(&admin, &format!("/api/v1/people/{}/erase-personal-data", p.id), serde_json::json!({})).await,
+        StatusCode::CONFLICT,
+        "still_active",
+    )
+    .await;
     assert!(v["error"]["rule"].as_str().unwrap().contains("个人信息保护法"));
     assert_eq!(app.ledger_len().await, before);
     // An officer may not.
     let officer = app.token("officer").await;
-    expect_error(app.post(&officer, &format!("/api/v1/people/{}/erase-personal-data", p.id), serde_json::json!({})).await, StatusCode::FORBIDDEN, "forbidden").await;
+    expect_error(app.post(&officer, &format!("/api/v1/people/{}/erase-personal-data", p.id), serde_json::json!({})).await, StatusCode::FORBIDDEN, "forbidden")
+        .await;
     expect_json(app.post(&admin, &format!("/api/v1/people/{}/deactivate", p.id), serde_json::json!({})).await, StatusCode::OK).await;
     let before = app.ledger_len().await;
     let v = expect_json(app.post(&admin, &format!("/api/v1/people/{}/erase-personal-data", p.id), serde_json::json!({})).await, StatusCode::OK).await;
@@ -158,13 +190,28 @@ async fn a_revoked_certificate_stays_on_record_and_no_longer_counts() {
     let before: Value = app.get_ok(&admin, "/api/v1/org-units/u-team-01/staffing?subtree=false").await;
     let n = app.ledger_len().await;
     let officer = app.token("officer").await;
-    expect_error(app.post(&officer, &format!("/api/v1/people/{}/certificates/{}/revoke", p.id, c.id), serde_json::json!({})).await, StatusCode::FORBIDDEN, "forbidden").await;
+    expect_error(
+        app.post(&officer, &format!("/api/v1/people/{}/certificates/{}/revoke", p.id, c.id), serde_json::json!({})).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
     let v = expect_json(app.post(&admin, &format!("/api/v1/people/{}/certificates/{}/revoke", p.id, c.id), serde_json::json!({})).await, StatusCode::OK).await;
     assert_eq!((v["active"].as_bool(), v["valid_today"].as_bool()), (Some(false), Some(false)));
     assert_eq!(app.ledger_len().await, n + 2, "the officer's login and the revocation");
     let after: Value = app.get_ok(&admin, "/api/v1/org-units/u-team-01/staffing?subtree=false").await;
     assert_eq!(after["figures"]["certified"].as_u64().unwrap() + 1, before["figures"]["certified"].as_u64().unwrap());
     assert!(app.store.certificates_of(&tenant, &p.id).await.unwrap().iter().any(|x| x.id == c.id && !x.active), "kept, inactive");
-    expect_error(app.post(&admin, &format!("/api/v1/people/{}/certificates/{}/revoke", p.id, c.id), serde_json::json!({})).await, StatusCode::CONFLICT, "already_revoked").await;
-    expect_error(app.post(&admin, &format!("/api/v1/people/{}/certificates/nope/revoke", p.id), serde_json::json!({})).await, StatusCode::NOT_FOUND, "not_found").await;
+    expect_error(
+        app.post(&admin, &format!("/api/v1/people/{}/certificates/{}/revoke", p.id, c.id), serde_json::json!({})).await,
+        StatusCode::CONFLICT,
+        "already_revoked",
+    )
+    .await;
+    expect_error(
+        app.post(&admin, &format!("/api/v1/people/{}/certificates/nope/revoke", p.id), serde_json::json!({})).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
 }

@@ -358,7 +358,8 @@ async fn figures_follow_api_edits() {
     let (_, _, token) = fixture(&app).await;
     let fig = |v: Value| figures(&v);
     // F12 gets one uncertified officer: established 1, uncertified 1, certified_all fails.
-    let r = app.post(&token, "/api/v1/people", serde_json::json!({"org_unit_id": "fu-12", "name": "新队员", "staffing": "civil_servant", "frontline": true})).await;
+    let r =
+        app.post(&token, "/api/v1/people", serde_json::json!({"org_unit_id": "fu-12", "name": "新队员", "staffing": "civil_servant", "frontline": true})).await;
     let pid = expect_json(r, StatusCode::CREATED).await["id"].as_str().unwrap().to_owned();
     let v = app.get_ok(&token, "/api/v1/org-units/fu-12/staffing?subtree=false").await;
     assert_eq!(fig(v.clone()), [1, 1, 0, 0, 1, 1, 0, 0, 0]);
@@ -369,10 +370,12 @@ async fn figures_follow_api_edits() {
     expect_json(app.post(&token, &format!("/api/v1/people/{pid}/certificates"), cert).await, StatusCode::CREATED).await;
     assert_eq!(fig(app.get_ok(&token, "/api/v1/org-units/fu-12/staffing?subtree=false").await), [1, 1, 0, 1, 0, 1, 0, 0, 1]);
     // Seconded: still counted and certified, no longer frontline.
-    expect_json(app.patch(&token, &format!("/api/v1/people/{pid}"), serde_json::json!({"status": "seconded", "posts": ["case_legal"]})).await, StatusCode::OK).await;
+    expect_json(app.patch(&token, &format!("/api/v1/people/{pid}"), serde_json::json!({"status": "seconded", "posts": ["case_legal"]})).await, StatusCode::OK)
+        .await;
     assert_eq!(fig(app.get_ok(&token, "/api/v1/org-units/fu-12/staffing?subtree=false").await), [1, 1, 0, 1, 0, 0, 1, 1, 1]);
     // Moved to F07: F12 is empty again and F07 gains an officer on the legal post.
-    expect_json(app.patch(&token, &format!("/api/v1/people/{pid}"), serde_json::json!({"org_unit_id": "fu-07", "status": "active"})).await, StatusCode::OK).await;
+    expect_json(app.patch(&token, &format!("/api/v1/people/{pid}"), serde_json::json!({"org_unit_id": "fu-07", "status": "active"})).await, StatusCode::OK)
+        .await;
     assert_eq!(fig(app.get_ok(&token, "/api/v1/org-units/fu-12/staffing?subtree=false").await), [0; 9]);
     let f07 = app.get_ok(&token, "/api/v1/org-units/fu-07/staffing?subtree=false").await;
     assert_eq!(fig(f07.clone()), [5, 5, 0, 5, 0, 5, 1, 0, 1]);

@@ -31,7 +31,12 @@ async fn tenant_b(app: &TestApp) -> Side {
     assert_eq!(units.as_array().unwrap().len(), 1, "a new tenant has its root only: {units}");
     let root = units[0]["id"].as_str().unwrap().to_owned();
     let office = expect_json(
-        app.post(&admin, "/api/v1/org-units", json!({"code": "420106-S01", "name": "积玉桥街道办事处", "kind": "street_office", "admin_parent_id": root, "enforcement_subject": true})).await,
+        app.post(
+            &admin,
+            "/api/v1/org-units",
+            json!({"code": "420106-S01", "name": "积玉桥街道办事处", "kind": "street_office", "admin_parent_id": root, "enforcement_subject": true}),
+        )
+        .await,
         StatusCode::CREATED,
     )
     .await["id"]
@@ -40,7 +45,12 @@ async fn tenant_b(app: &TestApp) -> Side {
         .to_owned();
     // Deliberately the same unit code as a demo team: codes are unique per tenant only.
     let team = expect_json(
-        app.post(&admin, "/api/v1/org-units", json!({"code": "420103-S01-T", "name": "积玉桥街道城市管理执法队", "kind": "street_enforcement_team", "admin_parent_id": office})).await,
+        app.post(
+            &admin,
+            "/api/v1/org-units",
+            json!({"code": "420103-S01-T", "name": "积玉桥街道城市管理执法队", "kind": "street_enforcement_team", "admin_parent_id": office}),
+        )
+        .await,
         StatusCode::CREATED,
     )
     .await["id"]
@@ -83,7 +93,12 @@ async fn tenant_b(app: &TestApp) -> Side {
         .unwrap()
         .to_owned();
     let account = expect_json(
-        app.post(&admin, "/api/v1/accounts", json!({"username": "wc-officer", "password": "Wuchang-Officer-2026", "person_id": person, "grants": [{"role": "officer", "org_unit_id": team}]})).await,
+        app.post(
+            &admin,
+            "/api/v1/accounts",
+            json!({"username": "wc-officer", "password": "Wuchang-Officer-2026", "person_id": person, "grants": [{"role": "officer", "org_unit_id": team}]}),
+        )
+        .await,
         StatusCode::CREATED,
     )
     .await["id"]
@@ -106,13 +121,7 @@ async fn tenant_a(app: &TestApp) -> Side {
 
 /// Every list endpoint, for `me`: none shows an id of `other`.
 async fn lists_hide(app: &TestApp, me: &Side, other: &Side) {
-    let lists = [
-        "/api/v1/org-units",
-        "/api/v1/people?limit=200",
-        "/api/v1/people?limit=200&offset=200",
-        "/api/v1/accounts",
-        "/api/v1/record?limit=200",
-    ];
+    let lists = ["/api/v1/org-units", "/api/v1/people?limit=200", "/api/v1/people?limit=200&offset=200", "/api/v1/accounts", "/api/v1/record?limit=200"];
     for path in lists {
         let body = app.get_ok(&me.admin, path).await.to_string();
         for id in &other.ids {
@@ -173,7 +182,11 @@ async fn ids_are_404(app: &TestApp, me: &Side, other: &Side) {
         (reqwest::Method::POST, format!("/api/v1/accounts/{a}/deactivate"), json!({})),
         (reqwest::Method::POST, format!("/api/v1/accounts/{a}/activate"), json!({})),
         // Granting a role on, or hanging a unit under, the other tenant's unit.
-        (reqwest::Method::POST, "/api/v1/accounts".into(), json!({"username": "iso-probe", "password": "Iso-Probe-2026x", "grants": [{"role": "officer", "org_unit_id": u}]})),
+        (
+            reqwest::Method::POST,
+            "/api/v1/accounts".into(),
+            json!({"username": "iso-probe", "password": "Iso-Probe-2026x", "grants": [{"role": "officer", "org_unit_id": u}]}),
+        ),
         (reqwest::Method::POST, "/api/v1/accounts".into(), json!({"username": "iso-probe", "password": "Iso-Probe-2026x", "person_id": p})),
     ];
     for (method, path, body) in writes {
@@ -256,7 +269,13 @@ async fn usernames_are_unique_across_tenants() {
     let app = spawn_app().await;
     let b = tenant_b(&app).await;
     let before = app.ledger_len_of(&b.tenant).await;
-    let r = app.post(&b.admin, "/api/v1/accounts", json!({"username": "officer", "password": "Wuchang-Other-2026", "grants": [{"role": "officer", "org_unit_id": b.unit}]})).await;
+    let r = app
+        .post(
+            &b.admin,
+            "/api/v1/accounts",
+            json!({"username": "officer", "password": "Wuchang-Other-2026", "grants": [{"role": "officer", "org_unit_id": b.unit}]}),
+        )
+        .await;
     let v = expect_error(r, StatusCode::CONFLICT, "conflict").await;
     assert!(!v.to_string().contains("a-officer"));
     assert_eq!(app.ledger_len_of(&b.tenant).await, before);
