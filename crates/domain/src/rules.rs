@@ -22,6 +22,7 @@ pub struct StaffingRules {
     pub frontline_share_min: Cited,
     pub auxiliary_max_ratio_to_established: Cited,
     pub legal_review_share_min: Cited,
+    pub certified_share_min: Cited,
     pub certificate_expiry_warning_days: Cited,
 }
 
@@ -59,6 +60,7 @@ impl Profile {
             ("staffing.frontline_share_min", &s.frontline_share_min),
             ("staffing.auxiliary_max_ratio_to_established", &s.auxiliary_max_ratio_to_established),
             ("staffing.legal_review_share_min", &s.legal_review_share_min),
+            ("staffing.certified_share_min", &s.certified_share_min),
             ("staffing.certificate_expiry_warning_days", &s.certificate_expiry_warning_days),
             ("auth.login_attempts_per_minute", &a.login_attempts_per_minute),
             ("auth.login_failures_per_address_per_minute", &a.login_failures_per_address_per_minute),

@@ -192,9 +192,9 @@ pub fn checks(f: &StaffingFigures, rules: &StaffingRules) -> Vec<RuleCheck> {
             label_zh: "持证上岗率",
             label_en: "Certified share",
             actual: f.certified_share.display(),
-            required: "100%".into(),
-            ok: f.uncertified == 0,
-            citation: "行政处罚法 第四十二条: 执法人员应当具有行政执法资格".into(),
+            required: format!("≥ {}%", rules.certified_share_min.value),
+            ok: f.certified_share.at_least(rules.certified_share_min.value),
+            citation: rules.certified_share_min.citation.clone(),
         },
     ]
 }
