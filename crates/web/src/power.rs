@@ -24,7 +24,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use chengguan_domain::discretion::{self, AmountCheck, Assessment, Benchmark, ExemptionList, Facts, Harm, Tier, TierRange};
-use chengguan_domain::power::{self, Category, Entry, FineAmount, FineRule, Party, PowerItem, PowerList};
+use chengguan_domain::power::{self, Category, Entry, FineAmount, FineRule, Party, PowerItem, PowerList, Versioned};
 use chengguan_domain::{Change, Table};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -358,25 +358,34 @@ fn parse_version<T: serde::de::DeserializeOwned>(what: (&str, &str), v: J) -> Ap
     serde_json::from_value(v).map_err(|e| unprocessable(&format!("invalid_{}", what.1), format!("{}格式错误: {e}", what.0), format!("invalid {}: {e}", what.1)))
 }
 
-/// Add a version of an existing item: validated against the whole list, one ledger entry.
-pub async fn add_version(ctx: &Ctx, code: &str, input: VersionInput) -> ApiResult<PowerItem> {
-    require_rules_admin(ctx)?;
-    let mut list = load_for(ctx).await?;
-    let versions = list.versions(code);
-    let Some(latest) = versions.iter().max_by_key(|i| i.version) else {
-        return Err(AppError::not_found(&format!("权责事项 {code}"), &format!("power item {code}")));
-    };
-    let next = latest.version + 1;
-    let last_day = versions.iter().map(|i| i.effective_from).max().unwrap_or(latest.effective_from);
-    let what = ("事项", "item");
-    let item: PowerItem = parse_version(what, new_version_object(what, input.item, "code", code, next, input.effective_from, &input.approval_ref, last_day)?)?;
-    list.items.push(item.clone());
+/// The next version number and the latest effective date among the versions of `key`; None when
+/// there is no such item, benchmark or list.
+fn next_of<T: Versioned>(all: &[T], key: &str) -> Option<(u32, NaiveDate)> {
+    let versions: Vec<&T> = all.iter().filter(|v| v.key() == key).collect();
+    Some((versions.iter().map(|v| v.version()).max()? + 1, versions.iter().map(|v| v.effective_from()).max()?))
+}
+
+/// Validate the whole list with the new version in it, then record the version: one ledger entry.
+async fn record_version(ctx: &Ctx, list: &PowerList, action: &str, subject: String, row: chengguan_domain::Row) -> ApiResult<()> {
     let problems = list.problems();
     if !problems.is_empty() {
         return Err(invalid_list(&problems));
     }
-    let change = Change::new("power.item.version", format!("power_item/{code}")).row(Entry::item(&item).to_row(&ctx.tenant_id, &ctx.account.id));
-    ctx.state.store.commit(&ctx.tenant_id, &ctx.account.id, &change).await?;
+    ctx.state.store.commit(&ctx.tenant_id, &ctx.account.id, &Change::new(action, subject).row(row)).await?;
+    Ok(())
+}
+
+/// Add a version of an existing item: validated against the whole list, one ledger entry.
+pub async fn add_version(ctx: &Ctx, code: &str, input: VersionInput) -> ApiResult<PowerItem> {
+    require_rules_admin(ctx)?;
+    let mut list = load_for(ctx).await?;
+    let Some((next, last_day)) = next_of(&list.items, code) else {
+        return Err(AppError::not_found(&format!("权责事项 {code}"), &format!("power item {code}")));
+    };
+    let what = ("事项", "item");
+    let item: PowerItem = parse_version(what, new_version_object(what, input.item, "code", code, next, input.effective_from, &input.approval_ref, last_day)?)?;
+    list.items.push(item.clone());
+    record_version(ctx, &list, "power.item.version", format!("power_item/{code}"), Entry::item(&item).to_row(&ctx.tenant_id, &ctx.account.id)).await?;
     Ok(item)
 }
 
@@ -399,20 +408,14 @@ pub struct BenchmarkVersionInput {
 pub async fn add_benchmark_version(ctx: &Ctx, code: &str, input: BenchmarkVersionInput) -> ApiResult<Benchmark> {
     require_rules_admin(ctx)?;
     let mut list = load_for(ctx).await?;
-    let versions: Vec<&Benchmark> = list.benchmarks.iter().filter(|b| b.item_code == code).collect();
-    let (Some(next), Some(last_day)) = (versions.iter().map(|b| b.version).max(), versions.iter().map(|b| b.effective_from).max()) else {
+    let Some((next, last_day)) = next_of(&list.benchmarks, code) else {
         return Err(AppError::not_found(&format!("裁量基准 {code}"), &format!("discretion benchmark {code}")));
     };
     let what = ("裁量基准", "benchmark");
     let b: Benchmark =
-        parse_version(what, new_version_object(what, input.benchmark, "item_code", code, next + 1, input.effective_from, &input.approval_ref, last_day)?)?;
+        parse_version(what, new_version_object(what, input.benchmark, "item_code", code, next, input.effective_from, &input.approval_ref, last_day)?)?;
     list.benchmarks.push(b.clone());
-    let problems = list.problems();
-    if !problems.is_empty() {
-        return Err(invalid_list(&problems));
-    }
-    let change = Change::new("power.benchmark.version", format!("benchmark/{code}")).row(Entry::benchmark(&b).to_row(&ctx.tenant_id, &ctx.account.id));
-    ctx.state.store.commit(&ctx.tenant_id, &ctx.account.id, &change).await?;
+    record_version(ctx, &list, "power.benchmark.version", format!("benchmark/{code}"), Entry::benchmark(&b).to_row(&ctx.tenant_id, &ctx.account.id)).await?;
     Ok(b)
 }
 
@@ -435,21 +438,21 @@ pub struct ExemptionListVersionInput {
 pub async fn add_exemption_list_version(ctx: &Ctx, code: &str, input: ExemptionListVersionInput) -> ApiResult<ExemptionList> {
     require_rules_admin(ctx)?;
     let mut list = load_for(ctx).await?;
-    let versions: Vec<&ExemptionList> = list.exemption_lists.iter().filter(|l| l.code == code).collect();
-    let (Some(next), Some(last_day)) = (versions.iter().map(|l| l.version).max(), versions.iter().map(|l| l.effective_from).max()) else {
+    let Some((next, last_day)) = next_of(&list.exemption_lists, code) else {
         return Err(AppError::not_found(&format!("免罚清单 {code}"), &format!("exemption list {code}")));
     };
     let what = ("免罚清单", "exemption_list");
     let l: ExemptionList =
-        parse_version(what, new_version_object(what, input.exemption_list, "code", code, next + 1, input.effective_from, &input.approval_ref, last_day)?)?;
+        parse_version(what, new_version_object(what, input.exemption_list, "code", code, next, input.effective_from, &input.approval_ref, last_day)?)?;
     list.exemption_lists.push(l.clone());
-    let problems = list.problems();
-    if !problems.is_empty() {
-        return Err(invalid_list(&problems));
-    }
-    let change =
-        Change::new("power.exemption_list.version", format!("exemption_list/{code}")).row(Entry::exemption_list(&l).to_row(&ctx.tenant_id, &ctx.account.id));
-    ctx.state.store.commit(&ctx.tenant_id, &ctx.account.id, &change).await?;
+    record_version(
+        ctx,
+        &list,
+        "power.exemption_list.version",
+        format!("exemption_list/{code}"),
+        Entry::exemption_list(&l).to_row(&ctx.tenant_id, &ctx.account.id),
+    )
+    .await?;
     Ok(l)
 }
 
