@@ -18,6 +18,16 @@ pub enum Table {
     Evidence,
     RuleOverrides,
     PowerList,
+    Cases,
+    CaseActs,
+    CaseDeadlines,
+    DocNumbers,
+    DocSequences,
+    IdempotencyKeys,
+    Interference,
+    DeclaredRelations,
+    ReviewerAppointments,
+    ApprovalChains,
 }
 
 impl Table {
@@ -33,6 +43,16 @@ impl Table {
             Table::Evidence => "evidence",
             Table::RuleOverrides => "rule_overrides",
             Table::PowerList => "power_list_entries",
+            Table::Cases => "cases",
+            Table::CaseActs => "case_acts",
+            Table::CaseDeadlines => "case_deadlines",
+            Table::DocNumbers => "doc_numbers",
+            Table::DocSequences => "doc_sequences",
+            Table::IdempotencyKeys => "idempotency_keys",
+            Table::Interference => "interference_records",
+            Table::DeclaredRelations => "declared_relations",
+            Table::ReviewerAppointments => "reviewer_appointments",
+            Table::ApprovalChains => "approval_chains",
         }
     }
     /// Key columns (every table's key starts with the tenant, so tenants can be sharded).
@@ -43,7 +63,7 @@ impl Table {
             _ => &["tenant_id", "id"],
         }
     }
-    pub const ALL: [Table; 10] = [
+    pub const ALL: [Table; 20] = [
         Table::Tenants,
         Table::OrgUnits,
         Table::People,
@@ -54,6 +74,16 @@ impl Table {
         Table::Evidence,
         Table::RuleOverrides,
         Table::PowerList,
+        Table::Cases,
+        Table::CaseActs,
+        Table::CaseDeadlines,
+        Table::DocNumbers,
+        Table::DocSequences,
+        Table::IdempotencyKeys,
+        Table::Interference,
+        Table::DeclaredRelations,
+        Table::ReviewerAppointments,
+        Table::ApprovalChains,
     ];
 }
 
@@ -131,6 +161,20 @@ pub struct Change {
     /// naming the one it corrects.
     #[serde(default)]
     pub corrects: Option<u64>,
+    /// Preconditions checked inside the transaction before any row is written: optimistic
+    /// concurrency for aggregates (a case's version) and gapless sequences (a document-number
+    /// series). A failed expectation refuses the command as a conflict; nothing is written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expect: Vec<Expect>,
+}
+
+/// The row `(tenant, id)` of `table` has `version` equal to the given value, or does not exist
+/// when `version` is None. The table must have `tenant_id`, `id` and an integer `version` column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Expect {
+    pub table: Table,
+    pub id: String,
+    pub version: Option<i64>,
 }
 
 /// An entry's payload: the (sealed) after-images and the commitments it erases.
@@ -143,10 +187,22 @@ pub struct Payload {
 
 impl Change {
     pub fn new(action: &str, subject: impl Into<String>) -> Self {
-        Change { action: action.to_owned(), subject: subject.into(), rows: Vec::new(), files: Vec::new(), erase: Vec::new(), corrects: None }
+        Change {
+            action: action.to_owned(),
+            subject: subject.into(),
+            rows: Vec::new(),
+            files: Vec::new(),
+            erase: Vec::new(),
+            corrects: None,
+            expect: Vec::new(),
+        }
     }
     pub fn row(mut self, row: Row) -> Self {
         self.rows.push(row);
+        self
+    }
+    pub fn expect(mut self, table: Table, id: impl Into<String>, version: Option<i64>) -> Self {
+        self.expect.push(Expect { table, id: id.into(), version });
         self
     }
 }

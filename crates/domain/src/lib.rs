@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod calendar;
+pub mod case;
 pub mod change;
 pub mod checkpoint;
 pub mod deadline;
@@ -22,7 +23,7 @@ pub mod profile;
 pub mod rules;
 pub mod staffing;
 
-pub use change::{Change, Payload, Replay, Row, Table, Value};
+pub use change::{Change, Expect, Payload, Replay, Row, Table, Value};
 
 /// A refusal by a domain rule: what was refused, in Chinese and English, and the rule's citation.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -15,6 +15,11 @@ const MARK: &str = "\u{0}pd:";
 pub fn personal_columns(table: Table) -> &'static [&'static str] {
     match table {
         Table::People => &["name", "id_number", "phone"],
+        // The party of a case (a person's name, identity number, phone and address; an
+        // organisation's representative is a person too).
+        Table::Cases => &["party_name", "party_id_number", "party_phone", "party_address", "party_representative"],
+        Table::DeclaredRelations => &["related_name", "related_id_number"],
+        Table::Interference => &["interferer_name"],
         _ => &[],
     }
 }

@@ -5,7 +5,7 @@ use crate::{value_of, Result, Store, StoreError};
 use chengguan_domain::auth::{Grant, Role};
 use chengguan_domain::org::{OrgGraph, OrgKind, OrgUnit};
 use chengguan_domain::people::{posts_from_text, Certificate, Gender, Person, PersonStatus, Staffing};
-use chengguan_domain::{Row, Table};
+use chengguan_domain::{Row, Table, Value};
 use sqlx::any::AnyRow;
 use sqlx::Row as _;
 
@@ -365,19 +365,187 @@ impl Store {
         rows.iter().map(ledger_row).collect()
     }
 
-    /// Every row of a domain table for a tenant as generic after-images (tests, replay, export).
+    /// Every row of a domain table for a tenant as generic after-images (tests, replay, export),
+    /// in key order.
     pub async fn table_rows(&self, tenant: &str, table: Table) -> Result<Vec<Row>> {
-        let col = if table == Table::Tenants { "id" } else { "tenant_id" };
-        let sql = format!("SELECT * FROM {} WHERE {col} = $1 ORDER BY {}", table.name(), table.key().join(", "));
-        let rows = sqlx::query(&sql).bind(tenant).fetch_all(&self.pool).await?;
+        self.select(tenant, table, "", Vec::new(), &format!("ORDER BY {}", table.key().join(", "))).await
+    }
+
+    /// One row of a table keyed by (tenant_id, id), as its after-image.
+    pub async fn row(&self, tenant: &str, table: Table, id: &str) -> Result<Option<Row>> {
+        Ok(self.select(tenant, table, "AND id = $2", vec![id.into()], "").await?.pop())
+    }
+
+    /// Rows of `table` of the tenant: `cond` continues `WHERE tenant_id = $1` with `args` bound
+    /// from $2 on; `tail` orders and limits.
+    async fn select(&self, tenant: &str, table: Table, cond: &str, args: Vec<Value>, tail: &str) -> Result<Vec<Row>> {
+        let cols = columns(table);
+        let names: Vec<&str> = cols.iter().map(|(c, _)| *c).collect();
+        let tcol = if table == Table::Tenants { "id" } else { "tenant_id" };
+        let sql = format!("SELECT {} FROM {} WHERE {tcol} = $1 {cond} {tail}", names.join(", "), table.name());
+        let rows = bind_all(sqlx::query(&sql).bind(tenant), args).fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| {
                 let mut out = Row::new(table);
-                for (c, ty) in columns(table) {
+                for (c, ty) in cols {
                     out.values.insert((*c).to_owned(), value_of(r, c, *ty)?);
                 }
                 Ok(out)
             })
             .collect()
     }
+
+    /// A case (`Table::Cases` row).
+    pub async fn case_row(&self, tenant: &str, id: &str) -> Result<Option<Row>> {
+        self.row(tenant, Table::Cases, id).await
+    }
+
+    /// The acts of a case in order (`n`).
+    pub async fn case_acts(&self, tenant: &str, case_id: &str) -> Result<Vec<Row>> {
+        self.select(tenant, Table::CaseActs, "AND case_id = $2", vec![case_id.into()], "ORDER BY n").await
+    }
+
+    /// Cases matching `filter`, most recently updated first, `filter.offset`/`filter.limit` applied.
+    pub async fn cases(&self, tenant: &str, filter: &CaseFilter) -> Result<Vec<Row>> {
+        let (cond, mut args) = filter.condition();
+        let n = args.len() + 2;
+        let tail = if filter.limit > 0 {
+            args.push(filter.limit.into());
+            args.push(filter.offset.max(0).into());
+            format!("ORDER BY updated_at DESC, id DESC LIMIT ${n} OFFSET ${}", n + 1)
+        } else {
+            args.push(filter.offset.max(0).into());
+            // LIMIT ALL is PostgreSQL's, LIMIT -1 SQLite's: a bound large enough serves both.
+            format!("ORDER BY updated_at DESC, id DESC LIMIT {} OFFSET ${n}", i64::MAX)
+        };
+        self.select(tenant, Table::Cases, &cond, args, &tail).await
+    }
+
+    /// How many cases match `filter` (offset and limit ignored).
+    pub async fn count_cases(&self, tenant: &str, filter: &CaseFilter) -> Result<i64> {
+        let (cond, args) = filter.condition();
+        let sql = format!("SELECT COUNT(*) FROM cases WHERE tenant_id = $1 {cond}");
+        Ok(bind_all(sqlx::query(&sql).bind(tenant), args).fetch_one(&self.pool).await?.try_get::<i64, _>(0)?)
+    }
+
+    /// The deadlines of a case, soonest first.
+    pub async fn case_deadlines(&self, tenant: &str, case_id: &str) -> Result<Vec<Row>> {
+        self.select(tenant, Table::CaseDeadlines, "AND case_id = $2", vec![case_id.into()], "ORDER BY due, id").await
+    }
+
+    /// Every open deadline of the tenant (status 'open'), soonest first.
+    pub async fn open_deadlines(&self, tenant: &str) -> Result<Vec<Row>> {
+        self.select(tenant, Table::CaseDeadlines, "AND status = $2", vec!["open".into()], "ORDER BY due, id").await
+    }
+
+    /// Document numbers issued for a case, by series and number.
+    pub async fn doc_numbers_of_case(&self, tenant: &str, case_id: &str) -> Result<Vec<Row>> {
+        self.select(tenant, Table::DocNumbers, "AND case_id = $2", vec![case_id.into()], "ORDER BY series, seq").await
+    }
+
+    /// The last number issued in a series (its `doc_sequences.version`); None before the first.
+    pub async fn doc_sequence(&self, tenant: &str, series: &str) -> Result<Option<i64>> {
+        Ok(self.row(tenant, Table::DocSequences, series).await?.and_then(|r| match r.values.get("version") {
+            Some(Value::Int(v)) => Some(*v),
+            _ => None,
+        }))
+    }
+
+    /// A stored idempotency key (id = account id + ':' + the client's key).
+    pub async fn idempotency(&self, tenant: &str, id: &str) -> Result<Option<Row>> {
+        self.row(tenant, Table::IdempotencyKeys, id).await
+    }
+
+    /// Interference records of the given units (None = every unit), newest first.
+    pub async fn interference(&self, tenant: &str, unit_ids: Option<&[String]>) -> Result<Vec<Row>> {
+        let mut args = Vec::new();
+        let cond = unit_ids.map(|u| in_list("unit_id", u, &mut args)).unwrap_or_default();
+        self.select(tenant, Table::Interference, &cond, args, "ORDER BY reported_at DESC, id DESC").await
+    }
+
+    /// Declared relations (回避), by id.
+    pub async fn declared_relations(&self, tenant: &str) -> Result<Vec<Row>> {
+        self.table_rows(tenant, Table::DeclaredRelations).await
+    }
+
+    /// Legal reviewer appointments, by id.
+    pub async fn reviewer_appointments(&self, tenant: &str) -> Result<Vec<Row>> {
+        self.table_rows(tenant, Table::ReviewerAppointments).await
+    }
+
+    /// Approval chains, by id.
+    pub async fn approval_chains(&self, tenant: &str) -> Result<Vec<Row>> {
+        self.table_rows(tenant, Table::ApprovalChains).await
+    }
+}
+
+/// Which cases a list shows. Empty `states` = every state; `unit_ids` None = every unit (Some of
+/// an empty list = none); `handler_id` matches one id in `handler_ids`; `overdue_only` keeps cases
+/// with an open deadline warned 'overdue'. `limit` <= 0 = no limit.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaseFilter {
+    pub states: Vec<String>,
+    pub unit_ids: Option<Vec<String>>,
+    pub handler_id: Option<String>,
+    pub cause_code: Option<String>,
+    pub overdue_only: bool,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+impl CaseFilter {
+    /// The filter as SQL continuing `WHERE tenant_id = $1`, with its arguments ($2 on).
+    fn condition(&self) -> (String, Vec<Value>) {
+        let mut args = Vec::new();
+        let mut cond = String::new();
+        if !self.states.is_empty() {
+            cond += &in_list("state", &self.states, &mut args);
+        }
+        if let Some(units) = &self.unit_ids {
+            cond += &in_list("unit_id", units, &mut args);
+        }
+        if let Some(h) = &self.handler_id {
+            let like = h.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            args.push(format!("%,{like},%").into());
+            cond += &format!(" AND handler_ids LIKE ${} ESCAPE '\\'", args.len() + 1);
+        }
+        if let Some(c) = &self.cause_code {
+            args.push(c.as_str().into());
+            cond += &format!(" AND cause_code = ${}", args.len() + 1);
+        }
+        if self.overdue_only {
+            cond += " AND EXISTS (SELECT 1 FROM case_deadlines d WHERE d.tenant_id = cases.tenant_id AND d.case_id = cases.id \
+                     AND d.status = 'open' AND d.warning = 'overdue')";
+        }
+        (cond, args)
+    }
+}
+
+/// ` AND col IN ($k, …)` over `values` appended to `args` (placeholders after $1, the tenant);
+/// an empty list matches nothing.
+fn in_list(col: &str, values: &[String], args: &mut Vec<Value>) -> String {
+    if values.is_empty() {
+        return " AND 1 = 0".into();
+    }
+    let marks: Vec<String> = values
+        .iter()
+        .map(|v| {
+            args.push(v.as_str().into());
+            format!("${}", args.len() + 1)
+        })
+        .collect();
+    format!(" AND {col} IN ({})", marks.join(", "))
+}
+
+type Query<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+fn bind_all(mut q: Query<'_>, args: Vec<Value>) -> Query<'_> {
+    for a in args {
+        q = match a {
+            Value::Null => q.bind(Option::<String>::None),
+            Value::Int(i) => q.bind(i),
+            Value::Text(t) => q.bind(t),
+        };
+    }
+    q
 }

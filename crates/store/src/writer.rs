@@ -9,8 +9,8 @@ use crate::{conflict, schema, tree, Backend, Committed, Result, StoreError};
 use chengguan_domain::checkpoint::LogAlgorithm;
 use chengguan_domain::ledger::{payload_hash, Entry};
 use chengguan_domain::merkle::{self, Hash};
-use chengguan_domain::{personal, Change, Payload};
-use sqlx::{AnyPool, Row as _};
+use chengguan_domain::{personal, Change, Expect, Payload, Table};
+use sqlx::{Any, AnyPool, Row as _, Transaction};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot, Mutex};
@@ -74,6 +74,46 @@ struct PendingEntry {
     leaf_hash: String,
 }
 
+type Versions = HashMap<(Table, String, String), Option<i64>>;
+
+/// Can a table be named by an expectation: keyed by (tenant_id, id), with an integer `version`?
+fn versioned(table: Table) -> bool {
+    table.key() == ["tenant_id", "id"] && schema::columns(table).contains(&("version", schema::Ty::Int))
+}
+
+/// Check a command's expectations inside the transaction. Ok(Err(Conflict)) refuses the command;
+/// Err is a fault of the database (the batch fails).
+async fn check_expectations(tx: &mut Transaction<'static, Any>, tenant: &str, change: &Change, pending: &Versions) -> Result<Result<()>> {
+    for Expect { table, id, version } in &change.expect {
+        if !versioned(*table) {
+            return Ok(Err(StoreError::Corrupt(format!("an expectation names {}, which has no version", table.name()))));
+        }
+        let actual = match pending.get(&(*table, tenant.to_owned(), id.clone())) {
+            Some(v) => Some(*v),
+            None => {
+                let sql = format!("SELECT version FROM {} WHERE tenant_id = $1 AND id = $2", table.name());
+                let row = sqlx::query(&sql).bind(tenant).bind(id.as_str()).fetch_optional(&mut **tx).await?;
+                row.map(|r| r.try_get::<Option<i64>, _>(0)).transpose()?
+            }
+        };
+        // actual: None = no row; Some(v) = a row whose version is v.
+        if actual != version.map(Some) {
+            let show = |v: Option<Option<i64>>| match v {
+                None => "no row".to_owned(),
+                Some(Some(v)) => format!("version {v}"),
+                Some(None) => "a row without a version".to_owned(),
+            };
+            return Ok(Err(StoreError::Conflict(format!(
+                "{} row {id}: expected {}, found {} (changed by someone else; reload and try again)",
+                table.name(),
+                show(version.map(Some)),
+                show(actual)
+            ))));
+        }
+    }
+    Ok(Ok(()))
+}
+
 /// Refusals are rare: a batch first runs without savepoints; if any command is refused, the
 /// transaction is rolled back and the batch runs again with a savepoint around each command.
 async fn run(pool: &AnyPool, backend: Backend, algorithm: LogAlgorithm, batch: &[Request]) -> Result<Vec<Result<Committed>>> {
@@ -98,6 +138,9 @@ async fn run_once(pool: &AnyPool, backend: Backend, algorithm: LogAlgorithm, bat
     // Personal data: openings kept beside the log, and openings erased by acts of this batch.
     let mut openings: Vec<(String, personal::Opening)> = Vec::new();
     let mut erased: Vec<(String, String)> = Vec::new();
+    // Versions of versioned rows written by earlier commands of this batch (on the fast path they
+    // reach the tables only at the end): (table, tenant, id) → the pending row's version.
+    let mut versions: Versions = HashMap::new();
     for req in batch {
         if req.reply.is_closed() {
             // The caller gave up before its turn: it was never told anything, so skip it.
@@ -132,6 +175,13 @@ async fn run_once(pool: &AnyPool, backend: Backend, algorithm: LogAlgorithm, bat
             }
             continue;
         }
+        // Its expectations (optimistic concurrency, gapless series), against the rows earlier
+        // commands of this batch left pending, then the tables. A refusal is a normal answer: it
+        // writes nothing and does not send the batch to the savepoint path.
+        if let Err(e) = check_expectations(&mut tx, tenant, &req.change, &versions).await? {
+            results.push(Err(e));
+            continue;
+        }
         // The command's own rows, in a savepoint when one is needed: a refusal undoes only them.
         if savepoints {
             sqlx::query("SAVEPOINT cmd").execute(&mut *tx).await?;
@@ -160,6 +210,15 @@ async fn run_once(pool: &AnyPool, backend: Backend, algorithm: LogAlgorithm, bat
         }
         if savepoints {
             sqlx::query("RELEASE SAVEPOINT cmd").execute(&mut *tx).await?;
+        }
+        for row in &req.change.rows {
+            if let (true, Some(id)) = (versioned(row.table), row.text("id")) {
+                let v = match row.values.get("version") {
+                    Some(chengguan_domain::Value::Int(v)) => Some(*v),
+                    _ => None,
+                };
+                versions.insert((row.table, tenant.to_owned(), id.to_owned()), v);
+            }
         }
 
         let (_, seq, alg) = heads[tenant];
