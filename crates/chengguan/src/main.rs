@@ -71,6 +71,8 @@ struct Config {
     evidence_max_bytes: u64,
     /// Seconds between automatic checkpoints of every tenant's record.
     checkpoint_interval_secs: u64,
+    /// How often the case-deadline sweep runs (seconds).
+    deadline_sweep_secs: u64,
     /// Algorithms of new tenants' records: `sha256` (SHA-256 + Ed25519) or `sm3` (SM3 + SM2, 国密).
     ledger_algorithm: String,
 }
@@ -88,6 +90,7 @@ impl Default for Config {
             evidence_dir: None,
             evidence_max_bytes: 8 << 30,
             checkpoint_interval_secs: 300,
+            deadline_sweep_secs: 600,
             ledger_algorithm: "sha256".into(),
         }
     }
@@ -281,6 +284,9 @@ async fn serve(config: Config, url: &str) -> anyhow::Result<()> {
             tokio::time::sleep(every).await;
         }
     });
+    // The deadline sweep marks near-due and overdue case deadlines; it reads its state from the
+    // database, so a restart simply runs it again (idempotent).
+    chengguan_web::cases::spawn_sweeper(state.clone(), std::time::Duration::from_secs(config.deadline_sweep_secs.max(1)));
     chengguan_web::serve(state, listener, async {
         tokio::signal::ctrl_c().await.ok();
     })

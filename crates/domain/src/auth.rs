@@ -40,6 +40,11 @@ code_enum!(
         ViewRecord = "view_record", "查看全过程记录", "View the full-process record";
         UploadEvidence = "upload_evidence", "上传证据文件", "Upload evidence files";
         ViewEvidence = "view_evidence", "查看证据文件", "View evidence files";
+        ViewCase = "view_case", "查看案件", "View cases";
+        HandleCase = "handle_case", "办理案件", "Handle cases (register, investigate, propose, serve)";
+        ApproveCase = "approve_case", "审核审批案件", "Review, approve and decide cases";
+        ReportInterference = "report_interference", "记录干预执法", "Log interference with enforcement";
+        ViewInterference = "view_interference", "查看干预执法记录", "View interference records";
     }
 );
 
@@ -141,13 +146,14 @@ mod tests {
         assert!(Policy::parse("[admin]\nfly = \"tenant\"").is_err());
     }
 
-    /// Auxiliaries never receive anything beyond viewing the organisation (seed 004 协管人员管理 2).
+    /// Auxiliaries never receive anything beyond viewing the organisation and logging interference
+    /// (anyone may, seed 001) (seed 004 协管人员管理 2).
     #[test]
     fn auxiliary_has_no_enforcement_or_management_action() {
         let p = Policy::standard();
         for a in Action::ALL {
             let s = p.scope(Role::Auxiliary, *a);
-            assert_eq!(s == Scope::None, *a != Action::ViewOrg, "{a:?}");
+            assert_eq!(s == Scope::None, !matches!(a, Action::ViewOrg | Action::ReportInterference), "{a:?}");
         }
     }
 }

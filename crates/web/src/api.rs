@@ -65,7 +65,10 @@ pub(crate) async fn method_not_allowed() -> AppError {
         crate::overrides::list, crate::overrides::set, crate::overrides::reset,
         crate::power::api_list, crate::power::api_item, crate::power::api_add_version, crate::power::api_diff, crate::power::api_assess,
         crate::power::api_import, crate::power::api_export, crate::power::api_add_benchmark_version, crate::power::api_benchmark_diff,
-        crate::power::api_add_exemption_list_version, crate::power::api_exemption_list_diff, crate::power::public_list, crate::power::public_item
+        crate::power::api_add_exemption_list_version, crate::power::api_exemption_list_diff, crate::power::public_list, crate::power::public_item,
+        crate::cases::api_list, crate::cases::api_register, crate::cases::api_get, crate::cases::api_command, crate::cases::api_inbox,
+        crate::cases::api_warnings, crate::cases::api_interference_list, crate::cases::api_interference_report, crate::cases::api_interference_ack,
+        crate::cases::api_chains, crate::cases::api_put_chain, crate::cases::api_reviewer, crate::cases::api_relation
     ),
     components(schemas(ErrorBody, Page<PersonView>)),
     modifiers(&BearerAuth)

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod auth;
 pub mod calendar;
+pub mod cases;
 pub mod error;
 pub mod extract;
 pub mod i18n;
@@ -49,6 +50,26 @@ pub struct Inner {
     /// The national working-day calendar; a tenant's effective calendar adds its active local
     /// days (`overrides::effective`).
     pub calendar: chengguan_domain::calendar::Calendar,
+    /// The bureau's clock (UTC+8). Tests move it forward to pass statutory periods.
+    pub clock: Clock,
+}
+
+/// The bureau's local time (Asia/Shanghai, UTC+8, no daylight saving), with an offset that only
+/// tests set (`advance`), so periods of days can be exercised over HTTP.
+#[derive(Debug, Default)]
+pub struct Clock {
+    offset_secs: std::sync::atomic::AtomicI64,
+}
+
+impl Clock {
+    pub fn now(&self) -> chrono::NaiveDateTime {
+        let offset = self.offset_secs.load(std::sync::atomic::Ordering::Relaxed);
+        (chrono::Utc::now() + chrono::Duration::hours(8) + chrono::Duration::seconds(offset)).naive_utc()
+    }
+    /// Moves the clock forward (tests only; production never calls it).
+    pub fn advance(&self, by: chrono::Duration) {
+        self.offset_secs.fetch_add(by.num_seconds(), std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 /// What a server needs besides its store.
@@ -85,6 +106,7 @@ impl AppState {
             evidence: options.evidence,
             procedure: chengguan_domain::profile::ProcedureProfile::national(),
             calendar: chengguan_domain::calendar::Calendar::national().clone(),
+            clock: Clock::default(),
         }))
     }
 }
@@ -97,6 +119,7 @@ pub fn router(state: AppState) -> Router {
         .merge(calendar::routes())
         .merge(overrides::routes())
         .merge(power::routes())
+        .merge(cases::routes())
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

@@ -954,6 +954,22 @@ pub async fn load_demo(store: &Store, day: NaiveDate) -> Result<usize, chengguan
         );
         rows.extend(a.grants.iter().map(|g| grant_row(&tenant_id, &a.id, g, true)));
     }
+    // The bureau's legal reviewer (法制审核人员) and resident lawyer, with the qualification APL
+    // art. 58 para. 2 requires (fictitious certificate numbers).
+    for (username, appointed, qualification) in [("legal_reviewer", "2019-03-01", "A20183201000001"), ("lawyer", "2022-05-10", "A20203201000002")] {
+        if let Some(pid) = city.accounts.iter().find(|a| a.username == username).and_then(|a| a.person_id.clone()) {
+            rows.push(
+                Row::new(Table::ReviewerAppointments)
+                    .set("tenant_id", tenant_id.as_str())
+                    .set("id", format!("reviewer:{pid}"))
+                    .set("person_id", pid.as_str())
+                    .set("appointed_on", appointed)
+                    .set("qualification_number", qualification)
+                    .set("qualification_on", None::<String>)
+                    .set("active", true),
+            );
+        }
+    }
     let mut missing = Vec::new();
     for table in Table::ALL {
         let have = store.table_rows(&tenant_id, table).await?;

@@ -6,10 +6,12 @@
 //! the caller passes the time, the people involved, the rule profile, the calendar, the power list
 //! and the document-number sequences it read.
 
+mod available;
 mod machine;
 pub mod rows;
 pub mod rules;
 
+pub use available::available;
 pub use machine::{apply, register};
 pub use rules::{CaseRules, Chain, ChainAct, Step};
 
@@ -294,7 +296,7 @@ pub struct Env<'a> {
     /// The enforcement subject's short name for document numbers.
     pub subject_name: &'a str,
     /// Fresh ids for rows this command creates.
-    pub new_id: &'a dyn Fn(&str) -> String,
+    pub new_id: &'a (dyn Fn(&str) -> String + Sync),
 }
 
 impl Env<'_> {
