@@ -15,7 +15,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post, put};
 use axum::Router;
 use chengguan_domain::auth::{Action, Role};
-use chengguan_domain::case::{self, rows::warning_of, Actor, Case, CaseRules, Chain, ChainAct, Command, Env, PersonFacts, Registration, Relation, ReviewerAppointment};
+use chengguan_domain::case::{
+    self, rows::warning_of, Actor, Case, CaseRules, Chain, ChainAct, Command, Env, PersonFacts, Registration, Relation, ReviewerAppointment,
+};
 use chengguan_domain::deadline;
 use chengguan_domain::org::OrgKind;
 use chengguan_domain::power::PowerList;
@@ -42,7 +44,6 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/people/{id}/relations", post(api_relation))
         .method_not_allowed_fallback(crate::api::method_not_allowed)
 }
-
 
 fn internal(e: impl std::fmt::Display) -> AppError {
     let id = uuid::Uuid::now_v7();
@@ -117,7 +118,11 @@ pub async fn people_facts(state: &AppState, tenant: &str) -> ApiResult<BTreeMap<
     }
     for r in relations.iter().filter(|r| int(r, "active") == 1) {
         if let Some(p) = out.get_mut(&text(r, "person_id")) {
-            p.relations.push(Relation { related_name: r.text("related_name").map(str::to_owned), related_id_number: r.text("related_id_number").map(str::to_owned), relation: text(r, "relation") });
+            p.relations.push(Relation {
+                related_name: r.text("related_name").map(str::to_owned),
+                related_id_number: r.text("related_id_number").map(str::to_owned),
+                relation: text(r, "relation"),
+            });
         }
     }
     for r in reviewers.iter().filter(|r| int(r, "active") == 1) {
@@ -150,13 +155,9 @@ async fn chains_for(ctx: &Ctx, unit_id: &str) -> ApiResult<BTreeMap<ChainAct, Ch
 /// The enforcement subject a case is handled in the name of: the nearest unit up the
 /// administrative path that is one.
 fn subject_of(ctx: &Ctx, unit_id: &str) -> ApiResult<(String, String)> {
-    ctx.org
-        .admin_path(unit_id)
-        .iter()
-        .rev()
-        .find(|u| u.enforcement_subject)
-        .map(|u| (u.id.clone(), u.name.clone()))
-        .ok_or_else(|| AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "no_enforcement_subject", "该机构不隶属于任何执法主体", "the unit is not under any enforcement subject"))
+    ctx.org.admin_path(unit_id).iter().rev().find(|u| u.enforcement_subject).map(|u| (u.id.clone(), u.name.clone())).ok_or_else(|| {
+        AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "no_enforcement_subject", "该机构不隶属于任何执法主体", "the unit is not under any enforcement subject")
+    })
 }
 
 pub async fn load(ctx: &Ctx, unit_id: &str, subject_unit_id: &str) -> ApiResult<Loaded> {
@@ -180,7 +181,10 @@ pub fn actor_for(ctx: &Ctx, unit_id: &str, people: &BTreeMap<String, PersonFacts
     let roles = ctx
         .grants
         .iter()
-        .filter(|g| ctx.state.policy.allows(std::slice::from_ref(*g), Action::ViewCase, Some(unit_id), &ctx.org) || ctx.state.policy.allows(std::slice::from_ref(*g), Action::HandleCase, Some(unit_id), &ctx.org))
+        .filter(|g| {
+            ctx.state.policy.allows(std::slice::from_ref(*g), Action::ViewCase, Some(unit_id), &ctx.org)
+                || ctx.state.policy.allows(std::slice::from_ref(*g), Action::HandleCase, Some(unit_id), &ctx.org)
+        })
         .map(|g| (g.role, ctx.org.get(&g.org_unit_id).map(|u| u.kind).unwrap_or(OrgKind::Bureau)))
         .collect();
     Actor { account_id: ctx.account.id.clone(), person: ctx.account.person_id.as_ref().and_then(|p| people.get(p)).cloned(), roles }
@@ -189,7 +193,9 @@ pub fn actor_for(ctx: &Ctx, unit_id: &str, people: &BTreeMap<String, PersonFacts
 /// The policy action each command needs (any of them).
 pub fn actions_of(command: &str) -> &'static [Action] {
     match command {
-        "approve" | "reject" | "assign_handlers" | "decide_recusal" | "record_discussion" | "resume" | "void_number" | "schedule_hearing" => &[Action::ApproveCase],
+        "approve" | "reject" | "assign_handlers" | "decide_recusal" | "record_discussion" | "resume" | "void_number" | "schedule_hearing" => {
+            &[Action::ApproveCase]
+        }
         "record_hearing" => &[Action::HandleCase, Action::ApproveCase],
         _ => &[Action::HandleCase],
     }
@@ -216,7 +222,11 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
         Some(v) => {
             let k = v.to_str().unwrap_or("").trim().to_owned();
             if k.is_empty() || k.len() > 200 || !k.bytes().all(|b| b.is_ascii_graphic()) {
-                return Err(AppError::bad_request("invalid_idempotency_key", "Idempotency-Key 须为1至200个可见ASCII字符", "Idempotency-Key must be 1–200 visible ASCII characters"));
+                return Err(AppError::bad_request(
+                    "invalid_idempotency_key",
+                    "Idempotency-Key 须为1至200个可见ASCII字符",
+                    "Idempotency-Key must be 1–200 visible ASCII characters",
+                ));
             }
             Ok(Some(k))
         }
@@ -416,7 +426,8 @@ pub async fn detail(ctx: &Ctx, id: &str) -> ApiResult<CaseDetail> {
     let now = ctx.state.clock.now();
     let gate = case::current_gate(&c, &env, now);
     let actor = actor_for(ctx, &c.unit_id, &loaded.people);
-    let commands = case::available(&c, &actor).into_iter().filter(|cmd| actions_of(cmd).iter().any(|a| ctx.can(*a, Some(&c.unit_id)))).map(str::to_owned).collect();
+    let commands =
+        case::available(&c, &actor).into_iter().filter(|cmd| actions_of(cmd).iter().any(|a| ctx.can(*a, Some(&c.unit_id)))).map(str::to_owned).collect();
     let dl_rows = ctx.state.store.case_deadlines(&ctx.tenant_id, id).await?;
     let deadlines = dl_rows
         .iter()
@@ -505,7 +516,12 @@ pub async fn register(ctx: &Ctx, reg: Registration, key: Option<String>) -> ApiR
         return result_of(ctx, s, true).await;
     }
     if ctx.org.get(&reg.unit_id).is_none() {
-        return Err(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "unknown_unit", format!("机构不存在: {}", reg.unit_id), format!("no such unit: {}", reg.unit_id)));
+        return Err(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_unit",
+            format!("机构不存在: {}", reg.unit_id),
+            format!("no such unit: {}", reg.unit_id),
+        ));
     }
     ctx.require(Action::HandleCase, Some(&reg.unit_id))?;
     let (subject, _) = subject_of(ctx, &reg.unit_id)?;
@@ -519,7 +535,14 @@ pub async fn register(ctx: &Ctx, reg: Registration, key: Option<String>) -> ApiR
     let stored = Stored { case_id: id.clone(), act: 1 };
     let change = with_key(decided.to_change(&ctx.tenant_id, &ctx.account.id, None, now), ctx, &key, &hash, &stored, now);
     match ctx.state.store.commit(&ctx.tenant_id, &ctx.account.id, &change).await {
-        Ok(_) => Ok(CommandResult { case_id: id, act: 1, state: decided.case.state.code().into(), version: decided.case.version, warnings: decided.warnings, replayed: false }),
+        Ok(_) => Ok(CommandResult {
+            case_id: id,
+            act: 1,
+            state: decided.case.state.code().into(),
+            version: decided.case.version,
+            warnings: decided.warnings,
+            replayed: false,
+        }),
         Err(StoreError::Conflict(_)) if key.is_some() => match replayed(ctx, &key, &hash).await? {
             Some(s) => result_of(ctx, s, true).await,
             None => Err(conflict()),
@@ -557,7 +580,12 @@ pub async fn command(ctx: &Ctx, id: &str, cmd: Command, key: Option<String>) -> 
         if let Command::AddEvidence { evidence } = &cmd {
             for f in &evidence.files {
                 if ctx.state.store.row(&ctx.tenant_id, Table::Evidence, f).await?.is_none() {
-                    return Err(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "unknown_file", format!("证据库中没有该文件: {f}（请先上传）"), format!("no such file in the evidence store: {f} (upload it first)")));
+                    return Err(AppError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "unknown_file",
+                        format!("证据库中没有该文件: {f}（请先上传）"),
+                        format!("no such file in the evidence store: {f} (upload it first)"),
+                    ));
                 }
             }
         }
@@ -611,7 +639,8 @@ pub async fn inbox(ctx: &Ctx) -> ApiResult<Vec<InboxItem>> {
         let c = Case::from_row(r).map_err(internal)?;
         let Some(s) = c.pending() else { continue };
         let Some((i, step)) = s.next_step() else { continue };
-        let holds = ctx.grants.iter().any(|g| g.role == step.role && ctx.state.policy.allows(std::slice::from_ref(g), Action::ApproveCase, Some(&c.unit_id), &ctx.org));
+        let holds =
+            ctx.grants.iter().any(|g| g.role == step.role && ctx.state.policy.allows(std::slice::from_ref(g), Action::ApproveCase, Some(&c.unit_id), &ctx.org));
         if !holds || c.handlers.contains(&me) || s.submitted_by == me || s.opinions.iter().any(|o| o.by_person == me) {
             continue;
         }
@@ -676,7 +705,9 @@ pub async fn sweep(state: &AppState, now: NaiveDateTime) -> Result<usize, AppErr
         let mut rows = Vec::new();
         for r in state.store.open_deadlines(&t.id).await? {
             let due = text(&r, "due");
-            let day = NaiveDate::parse_from_str(due.get(..10).unwrap_or(""), "%Y-%m-%d").map_err(internal)?;
+            // A due date not computable yet (its year's calendar is missing) stays without warning;
+            // the case page shows why.
+            let Ok(day) = NaiveDate::parse_from_str(due.get(..10).unwrap_or(""), "%Y-%m-%d") else { continue };
             let near_from = deadline::working_days_before(&eff.calendar, day, lead).unwrap_or(day);
             let w = warning_of(&due, near_from, now);
             if text(&r, "warning") != w {
@@ -752,13 +783,16 @@ fn interference_view(r: &Row) -> InterferenceView {
 }
 
 pub async fn report_interference(ctx: &Ctx, i: InterferenceInput) -> ApiResult<InterferenceView> {
-    let unit_id = match (&i.case_id, &i.unit_id) {
-        (Some(cid), _) => ctx.state.store.case_row(&ctx.tenant_id, cid).await?.map(|r| text(&r, "unit_id")).ok_or_else(|| {
-            AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "unknown_case", format!("案件不存在: {cid}"), format!("no such case: {cid}"))
-        })?,
-        (None, Some(u)) if ctx.org.get(u).is_some() => u.clone(),
-        _ => return Err(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "unit_required", "请指明案件或机构", "name the case or the unit")),
-    };
+    let unit_id =
+        match (&i.case_id, &i.unit_id) {
+            (Some(cid), _) => {
+                ctx.state.store.case_row(&ctx.tenant_id, cid).await?.map(|r| text(&r, "unit_id")).ok_or_else(|| {
+                    AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "unknown_case", format!("案件不存在: {cid}"), format!("no such case: {cid}"))
+                })?
+            }
+            (None, Some(u)) if ctx.org.get(u).is_some() => u.clone(),
+            _ => return Err(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "unit_required", "请指明案件或机构", "name the case or the unit")),
+        };
     ctx.require(Action::ReportInterference, Some(&unit_id))?;
     for (v, f) in [(&i.method, "method"), (&i.content, "content")] {
         if v.trim().is_empty() || v.len() > 20_000 {
@@ -868,13 +902,31 @@ pub async fn put_chain(ctx: &Ctx, unit_id: &str, act: &str, i: ChainInput) -> Ap
         return Err(AppError::bad_request("invalid_steps", "审批链须有1至12个步骤", "a chain has 1–12 steps"));
     }
     if i.steps.iter().any(|s| !matches!(s.role, Role::Leader | Role::LegalReviewer | Role::Lawyer)) {
-        return Err(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_steps", "审批人只能是负责人、法制审核员或驻队律师", "approvers are leaders, legal reviewers or lawyers").with_rule("《行政处罚法》第五十七条、第五十八条"));
+        return Err(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_steps",
+            "审批人只能是负责人、法制审核员或驻队律师",
+            "approvers are leaders, legal reviewers or lawyers",
+        )
+        .with_rule("《行政处罚法》第五十七条、第五十八条"));
     }
     if matches!(a, ChainAct::Decision | ChainAct::PenaltyNotice) && !i.steps.iter().any(|s| s.role == Role::LegalReviewer) {
-        return Err(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "legal_review_required", "告知和决定的审批链必须包含法制审核", "notice and decision chains must include legal review").with_rule("《行政处罚法》第五十八条；种子文件000“一般程序逐级报批”"));
+        return Err(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "legal_review_required",
+            "告知和决定的审批链必须包含法制审核",
+            "notice and decision chains must include legal review",
+        )
+        .with_rule("《行政处罚法》第五十八条；种子文件000“一般程序逐级报批”"));
     }
     if a == ChainAct::Decision && i.steps.last().map(|s| s.role) != Some(Role::Leader) {
-        return Err(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "decider_last", "决定审批链的最后一步须为负责人", "the decision chain ends with the leader").with_rule("《行政处罚法》第五十七条"));
+        return Err(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "decider_last",
+            "决定审批链的最后一步须为负责人",
+            "the decision chain ends with the leader",
+        )
+        .with_rule("《行政处罚法》第五十七条"));
     }
     let row = Row::new(Table::ApprovalChains)
         .set("tenant_id", ctx.tenant_id.as_str())
@@ -904,12 +956,19 @@ pub struct ReviewerInput {
 pub async fn put_reviewer(ctx: &Ctx, person_id: &str, i: ReviewerInput) -> ApiResult<ReviewerInput> {
     let p = crate::services::person_of(ctx, person_id, Action::ManagePeople).await?;
     if !p.staffing.is_established() {
-        return Err(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "auxiliary", "协管人员不得从事法制审核", "auxiliaries cannot do legal review").with_rule("《行政处罚法》第五十八条第二款"));
+        return Err(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "auxiliary", "协管人员不得从事法制审核", "auxiliaries cannot do legal review")
+            .with_rule("《行政处罚法》第五十八条第二款"));
     }
     let r = &CaseRules::national().reviewers;
     let q = i.qualification_number.as_deref().map(str::trim).filter(|s| !s.is_empty());
     if i.appointed_on >= r.from_date() && q.is_none() {
-        return Err(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "qualification_required", "初次从事法制审核的人员应当取得法律职业资格", "staff first doing legal review must hold the legal professional qualification").with_rule(&r.citation));
+        return Err(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "qualification_required",
+            "初次从事法制审核的人员应当取得法律职业资格",
+            "staff first doing legal review must hold the legal professional qualification",
+        )
+        .with_rule(&r.citation));
     }
     let row = Row::new(Table::ReviewerAppointments)
         .set("tenant_id", ctx.tenant_id.as_str())
@@ -941,7 +1000,11 @@ pub async fn add_relation(ctx: &Ctx, person_id: &str, i: RelationInput) -> ApiRe
     let name = i.related_name.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let idn = i.related_id_number.as_deref().map(str::trim).filter(|s| !s.is_empty());
     if (name.is_none() && idn.is_none()) || i.relation.trim().is_empty() {
-        return Err(AppError::bad_request("missing_field", "须填写关系人姓名或身份证号，以及关系", "give the related person's name or ID number, and the relation"));
+        return Err(AppError::bad_request(
+            "missing_field",
+            "须填写关系人姓名或身份证号，以及关系",
+            "give the related person's name or ID number, and the relation",
+        ));
     }
     let row = Row::new(Table::DeclaredRelations)
         .set("tenant_id", ctx.tenant_id.as_str())

@@ -48,7 +48,9 @@ pub fn available(c: &Case, actor: &Actor) -> Vec<&'static str> {
                 }
                 match s {
                     State::Investigating => out.push("submit_report"),
-                    State::Reported => out.push(if c.report.as_ref().is_some_and(|r| r.proposal.outcome == Outcome::Penalty) { "propose_notice" } else { "propose_decision" }),
+                    State::Reported => {
+                        out.push(if c.report.as_ref().is_some_and(|r| r.proposal.outcome == Outcome::Penalty) { "propose_notice" } else { "propose_decision" })
+                    }
                     State::NoticeApproved => out.push("serve_notice"),
                     State::Notified => {
                         out.extend(["record_statement", "waive_statement", "propose_decision"]);

@@ -33,7 +33,10 @@ pub struct Registration {
 #[serde(tag = "command", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Command {
     /// 核查: the check's finding.
-    RecordCheck { finding: String, violation_found: bool },
+    RecordCheck {
+        finding: String,
+        violation_found: bool,
+    },
     /// 立案 proposal (立案审批表).
     ProposeFiling {
         cause_code: String,
@@ -69,15 +72,44 @@ pub enum Command {
         #[serde(default)]
         review: Option<ReviewChecks>,
     },
-    AssignHandlers { handlers: Vec<String> },
-    RequestRecusal { person_id: String, applicant: String, reason: String },
-    DecideRecusal { index: usize, accepted: bool, reason: String },
-    AddEvidence { evidence: EvidenceInput },
-    RequestPreservation { items: Vec<Item>, place: String, reason: String },
-    DecidePreservation { index: usize, outcome: String },
-    RequestAssistance { department: String, request: String, sent_on: NaiveDate },
-    AnswerAssistance { index: usize, answer: String, received_on: NaiveDate },
-    ConfirmAddress { address: AddressConfirmation },
+    AssignHandlers {
+        handlers: Vec<String>,
+    },
+    RequestRecusal {
+        person_id: String,
+        applicant: String,
+        reason: String,
+    },
+    DecideRecusal {
+        index: usize,
+        accepted: bool,
+        reason: String,
+    },
+    AddEvidence {
+        evidence: EvidenceInput,
+    },
+    RequestPreservation {
+        items: Vec<Item>,
+        place: String,
+        reason: String,
+    },
+    DecidePreservation {
+        index: usize,
+        outcome: String,
+    },
+    RequestAssistance {
+        department: String,
+        request: String,
+        sent_on: NaiveDate,
+    },
+    AnswerAssistance {
+        index: usize,
+        answer: String,
+        received_on: NaiveDate,
+    },
+    ConfirmAddress {
+        address: AddressConfirmation,
+    },
     SubmitReport {
         findings: String,
         evidence_summary: String,
@@ -92,10 +124,23 @@ pub enum Command {
         complex: bool,
     },
     ProposeNotice {},
-    ServeNotice { served_on: NaiveDate, method: String },
-    RecordStatement { on: NaiveDate, content: String, accepted: bool, reasons: String },
-    WaiveStatement { on: NaiveDate, signed: bool },
-    RequestHearing { on: NaiveDate },
+    ServeNotice {
+        served_on: NaiveDate,
+        method: String,
+    },
+    RecordStatement {
+        on: NaiveDate,
+        content: String,
+        accepted: bool,
+        reasons: String,
+    },
+    WaiveStatement {
+        on: NaiveDate,
+        signed: bool,
+    },
+    RequestHearing {
+        on: NaiveDate,
+    },
     ScheduleHearing {
         at: NaiveDateTime,
         place: String,
@@ -112,7 +157,14 @@ pub enum Command {
         transcript: String,
         host_opinion: String,
     },
-    RecordDiscussion { held_on: NaiveDate, chair: String, attendees: Vec<String>, recorder: String, opinions: String, conclusion: Outcome },
+    RecordDiscussion {
+        held_on: NaiveDate,
+        chair: String,
+        attendees: Vec<String>,
+        recorder: String,
+        opinions: String,
+        conclusion: Outcome,
+    },
     ProposeDecision {
         #[serde(default)]
         reasoned_text: Option<String>,
@@ -127,13 +179,31 @@ pub enum Command {
         #[serde(default)]
         witness: Option<String>,
     },
-    NotifyInformant { on: NaiveDate, method: String, content: String },
-    RequestSuspension { pause_rule: String, reason: String },
+    NotifyInformant {
+        on: NaiveDate,
+        method: String,
+        content: String,
+    },
+    RequestSuspension {
+        pause_rule: String,
+        reason: String,
+    },
     Resume {},
-    RequestExtension { extension_rule: String, reason: String },
-    RequestTermination { reason: String },
-    RequestTransferOut { receiving_body: String, reason: String },
-    VoidNumber { number_id: String, reason: String },
+    RequestExtension {
+        extension_rule: String,
+        reason: String,
+    },
+    RequestTermination {
+        reason: String,
+    },
+    RequestTransferOut {
+        receiving_body: String,
+        reason: String,
+    },
+    VoidNumber {
+        number_id: String,
+        reason: String,
+    },
 }
 
 impl Command {
@@ -250,7 +320,8 @@ pub struct EvidenceInput {
     pub reviewed: bool,
 }
 
-const EVIDENCE_KINDS: [&str; 9] = ["interview", "site_inspection", "sampling", "photo", "audio_video", "appraisal", "certified_copy", "document", "electronic_monitoring"];
+const EVIDENCE_KINDS: [&str; 9] =
+    ["interview", "site_inspection", "sampling", "photo", "audio_video", "appraisal", "certified_copy", "document", "electronic_monitoring"];
 
 // ------------------------------------------------------------------------------------ helpers
 
@@ -298,8 +369,36 @@ fn nonempty(v: &str, field: &str) -> Result<(), Refusal> {
 
 fn open_deadline(case: &mut Case, env: &Env, key: &str, start: NaiveDateTime, zh: &str, en: &str) -> Result<(), Refusal> {
     let r = rule(env, key)?;
-    let d = deadline::deadline(env.calendar, None, r, start)?;
     let n = case.deadlines.iter().filter(|x| x.rule == key).count();
+    let d = match deadline::deadline(env.calendar, None, r, start) {
+        Ok(d) => d,
+        // The decision period is long (90 days) and no gate depends on it: when it ends in a year
+        // whose holiday notice is not yet in the calendar, the act goes ahead and the deadline is
+        // recorded as not computable, saying why (P-2: an explicit error, never plain weekdays).
+        // Gates that do depend on a deadline (statement, hearing, service) refuse instead.
+        Err(deadline::DeadlineError::NotCovered(e)) if key == "apl.decision_period" => {
+            let why = Refusal::from(deadline::DeadlineError::NotCovered(e));
+            case.deadlines.push(CaseDeadline {
+                id: format!("{}/{}/{}", case.id, key, n + 1),
+                rule: key.to_owned(),
+                label_zh: zh.to_owned(),
+                label_en: en.to_owned(),
+                citation: r.cited(),
+                verified: r.verified,
+                starts_at: start,
+                due: String::new(),
+                explanation_zh: format!("无法计算到期日：{}", why.message_zh),
+                explanation_en: format!("the due date cannot be computed: {}", why.message_en),
+                status: "open".into(),
+                closed_at: None,
+                pauses: Vec::new(),
+                extensions: Vec::new(),
+                dirty: true,
+            });
+            return Ok(());
+        }
+        Err(e) => return Err(e.into()),
+    };
     case.deadlines.push(CaseDeadline {
         id: format!("{}/{}/{}", case.id, key, n + 1),
         rule: key.to_owned(),
@@ -573,7 +672,8 @@ fn check_officers(env: &Env, case: &Case, ids: &[String], day: NaiveDate, warnin
 
 /// APL art. 36: the limit of discovery, from the violation (or its end).
 fn limitation_until(env: &Env, case: &Case) -> Result<(NaiveDate, String), Refusal> {
-    let from = case.violation_ended_on.or(case.violation_on).ok_or_else(|| bad("case.no_violation_date", "缺少违法行为发生日期", "the violation date is missing"))?;
+    let from =
+        case.violation_ended_on.or(case.violation_on).ok_or_else(|| bad("case.no_violation_date", "缺少违法行为发生日期", "the violation date is missing"))?;
     let key = if case.extended_limitation { "apl.limitation_extended" } else { "apl.limitation" };
     let years = value(env, key)?;
     let until = deadline::months_later(from, (years * 12) as u32).ok_or_else(|| bad("case.date_range", "日期超出范围", "date out of range"))?;
@@ -677,7 +777,14 @@ pub fn register(id: &str, subject_unit_id: &str, reg: Registration, actor: &Acto
         updated_at: now,
     };
     if matches!(reg.source, Source::Complaint | Source::TransferIn) {
-        open_deadline(&mut case, env, "local.complaint_reply", now, "告知投诉人（移送部门）核查结果", "tell the complainant (transferring department) the outcome")?;
+        open_deadline(
+            &mut case,
+            env,
+            "local.complaint_reply",
+            now,
+            "告知投诉人（移送部门）核查结果",
+            "tell the complainant (transferring department) the outcome",
+        )?;
     }
     case.acts = 1;
     case.version = 1;
@@ -764,7 +871,12 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
             if c.lead_on > until {
                 return Err(refuse(
                     "case.limitation",
-                    format!("违法行为自{}起至发现之日（{}）已超过追责期限（至{}），不再给予行政处罚", c.violation_ended_on.or(c.violation_on).unwrap(), c.lead_on, until),
+                    format!(
+                        "违法行为自{}起至发现之日（{}）已超过追责期限（至{}），不再给予行政处罚",
+                        c.violation_ended_on.or(c.violation_on).unwrap(),
+                        c.lead_on,
+                        until
+                    ),
                     format!("the violation was discovered on {} after the limitation period ended on {}: no penalty", c.lead_on, until),
                     citation,
                 ));
@@ -772,7 +884,14 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
             c.limitation_until = Some(until);
             check_officers(env, &c, handlers, today, &mut warnings)?;
             c.handlers = handlers.clone();
-            new_submission(&mut c, env, ChainAct::Filing, actor, now, json!({ "cause_code": cause_code, "facts": facts, "reason": reason, "handlers": handlers, "violation_on": violation_on, "limitation_until": until }))?;
+            new_submission(
+                &mut c,
+                env,
+                ChainAct::Filing,
+                actor,
+                now,
+                json!({ "cause_code": cause_code, "facts": facts, "reason": reason, "handlers": handlers, "violation_on": violation_on, "limitation_until": until }),
+            )?;
         }
         Command::ProposeDisposal { outcome, reason, receiving_body, guidance } => {
             state_is(&c, &[State::Registered, State::Checked], "提请不予立案或移送", "proposing to decline or transfer")?;
@@ -789,9 +908,22 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
                     nonempty(guidance.as_deref().unwrap_or(""), "guidance")?;
                     ChainAct::NoCase
                 }
-                other => return Err(bad("case.invalid_outcome", format!("处理方式无效: {other}"), format!("invalid outcome: {other} (decline, transfer or no_case)"))),
+                other => {
+                    return Err(bad(
+                        "case.invalid_outcome",
+                        format!("处理方式无效: {other}"),
+                        format!("invalid outcome: {other} (decline, transfer or no_case)"),
+                    ))
+                }
             };
-            new_submission(&mut c, env, act, actor, now, json!({ "outcome": outcome, "reason": reason, "receiving_body": receiving_body, "guidance": guidance }))?;
+            new_submission(
+                &mut c,
+                env,
+                act,
+                actor,
+                now,
+                json!({ "outcome": outcome, "reason": reason, "receiving_body": receiving_body, "guidance": guidance }),
+            )?;
         }
         Command::Approve { opinion, review } => {
             approve(&mut c, env, actor, now, opinion, review.clone(), true, &mut warnings)?;
@@ -839,7 +971,11 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
             not_auxiliary(actor, "决定回避", "decide a recusal")?;
             nonempty(reason, "reason")?;
             let who = actor.who();
-            let r = c.recusals.get_mut(*index).filter(|r| r.status == "pending").ok_or_else(|| bad("case.no_such_recusal", "没有待决定的该项回避申请", "no such pending recusal"))?;
+            let r = c
+                .recusals
+                .get_mut(*index)
+                .filter(|r| r.status == "pending")
+                .ok_or_else(|| bad("case.no_such_recusal", "没有待决定的该项回避申请", "no such pending recusal"))?;
             if r.person_id == who {
                 return Err(refuse("case.recusal_own", "不得决定本人的回避", "nobody decides their own recusal", "《行政处罚法》第四十三条第二款"));
             }
@@ -892,7 +1028,11 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
         Command::DecidePreservation { index, outcome } => {
             require_handler(&c, actor)?;
             nonempty(outcome, "outcome")?;
-            let p = c.preservations.get(*index).filter(|p| p.status == "approved").ok_or_else(|| bad("case.no_such_preservation", "没有已批准待处理的该项登记保存", "no such approved preservation"))?;
+            let p = c
+                .preservations
+                .get(*index)
+                .filter(|p| p.status == "approved")
+                .ok_or_else(|| bad("case.no_such_preservation", "没有已批准待处理的该项登记保存", "no such approved preservation"))?;
             let did = p.deadline_id.clone();
             let number = issue_number(&mut c, env, "preservation_decision", now);
             let p = &mut c.preservations[*index];
@@ -917,12 +1057,23 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
             nonempty(department, "department")?;
             nonempty(request, "request")?;
             let number = issue_number(&mut c, env, "assistance", now);
-            c.assistance.push(Assistance { department: department.clone(), request: request.clone(), sent_on: *sent_on, number: Some(number), answer: None, received_on: None });
+            c.assistance.push(Assistance {
+                department: department.clone(),
+                request: request.clone(),
+                sent_on: *sent_on,
+                number: Some(number),
+                answer: None,
+                received_on: None,
+            });
         }
         Command::AnswerAssistance { index, answer, received_on } => {
             require_handler(&c, actor)?;
             nonempty(answer, "answer")?;
-            let a = c.assistance.get_mut(*index).filter(|a| a.answer.is_none()).ok_or_else(|| bad("case.no_such_request", "没有待答复的该项协助请求", "no such open request"))?;
+            let a = c
+                .assistance
+                .get_mut(*index)
+                .filter(|a| a.answer.is_none())
+                .ok_or_else(|| bad("case.no_such_request", "没有待答复的该项协助请求", "no such open request"))?;
             if *received_on < a.sent_on {
                 return Err(bad("case.answer_before_request", "答复日期早于发函日期", "the answer predates the request"));
             }
@@ -958,7 +1109,11 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
             }
             for g in major_grounds {
                 if !matches!(g.as_str(), "public_interest" | "complex" | "other_law") {
-                    return Err(bad("case.invalid_major_ground", format!("重大案件情形无效: {g}（可选 public_interest、complex、other_law）"), format!("invalid major ground: {g}")));
+                    return Err(bad(
+                        "case.invalid_major_ground",
+                        format!("重大案件情形无效: {g}（可选 public_interest、complex、other_law）"),
+                        format!("invalid major ground: {g}"),
+                    ));
                 }
             }
             report(&mut c, env, actor, now, facts, proposal, findings, evidence_summary, provisions, major_grounds, *complex, &mut warnings)?;
@@ -996,7 +1151,14 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
                 open_deadline(&mut c, env, "apl.hearing_request", start, "听证申请期限", "hearing request period")?;
                 hearing_due = c.deadline("apl.hearing_request").map(|d| d.due_date());
             }
-            c.notice = Some(Notice { number: number.clone(), served_on: *served_on, method: method.clone(), hearing_right: c.hearing_right, statement_due, hearing_request_due: hearing_due });
+            c.notice = Some(Notice {
+                number: number.clone(),
+                served_on: *served_on,
+                method: method.clone(),
+                hearing_right: c.hearing_right,
+                statement_due,
+                hearing_request_due: hearing_due,
+            });
             c.state = State::Notified;
             extra.insert("number".into(), json!(number));
         }
@@ -1064,7 +1226,12 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
         Command::ScheduleHearing { at, place, host, members, recorder, public, notice_served_on } => {
             state_is(&c, &[State::HearingRequested, State::HearingScheduled], "安排听证", "scheduling the hearing")?;
             if !(actor.has(Role::Leader) || actor.has(Role::LegalReviewer)) {
-                return Err(refuse("case.role_required", "听证由行政机关负责人或法制机构安排", "the hearing is arranged by a leader or the legal department", "《行政处罚法》第六十四条"));
+                return Err(refuse(
+                    "case.role_required",
+                    "听证由行政机关负责人或法制机构安排",
+                    "the hearing is arranged by a leader or the legal department",
+                    "《行政处罚法》第六十四条",
+                ));
             }
             not_auxiliary(actor, "安排听证", "arrange a hearing")?;
             nonempty(place, "place")?;
@@ -1111,13 +1278,22 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
             state_is(&c, &[State::HearingScheduled], "记录听证", "recording the hearing")?;
             let hr = c.hearing.as_ref().expect("scheduled");
             if hr.host.as_deref() != Some(actor.who().as_str()) {
-                return Err(refuse("case.not_hearing_host", "听证笔录和报告由听证主持人记录", "the hearing is recorded by its host", "《行政处罚法》第六十四条第（八）项"));
+                return Err(refuse(
+                    "case.not_hearing_host",
+                    "听证笔录和报告由听证主持人记录",
+                    "the hearing is recorded by its host",
+                    "《行政处罚法》第六十四条第（八）项",
+                ));
             }
             if hr.at.is_some_and(|at| now < at) {
                 return Err(bad("case.hearing_not_yet", "听证尚未到举行时间", "the hearing has not taken place yet"));
             }
             if !matches!(result.as_str(), "held" | "waived") {
-                return Err(bad("case.invalid_result", "听证结果须为 held（已举行）或 waived（无正当理由缺席或中途退出，视为放弃）", "result must be held or waived"));
+                return Err(bad(
+                    "case.invalid_result",
+                    "听证结果须为 held（已举行）或 waived（无正当理由缺席或中途退出，视为放弃）",
+                    "result must be held or waived",
+                ));
             }
             nonempty(transcript, "transcript")?;
             nonempty(host_opinion, "host_opinion")?;
@@ -1132,7 +1308,12 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
             c.state = State::Deliberating;
         }
         Command::RecordDiscussion { held_on, chair, attendees, recorder, opinions, conclusion } => {
-            state_is(&c, &[State::Reported, State::NoticeApproved, State::Notified, State::Deliberating], "记录集体讨论", "recording the collective discussion")?;
+            state_is(
+                &c,
+                &[State::Reported, State::NoticeApproved, State::Notified, State::Deliberating],
+                "记录集体讨论",
+                "recording the collective discussion",
+            )?;
             require_role(actor, Role::Leader)?;
             not_auxiliary(actor, "记录集体讨论", "record a collective discussion")?;
             nonempty(opinions, "opinions")?;
@@ -1159,12 +1340,20 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
             if *held_on > today {
                 return Err(bad("case.date_in_future", "日期不能晚于今天", "the date cannot be in the future"));
             }
-            c.discussions.push(Discussion { held_on: *held_on, chair: chair.clone(), attendees: distinct, recorder: recorder.clone(), opinions: opinions.clone(), conclusion: *conclusion });
+            c.discussions.push(Discussion {
+                held_on: *held_on,
+                chair: chair.clone(),
+                attendees: distinct,
+                recorder: recorder.clone(),
+                opinions: opinions.clone(),
+                conclusion: *conclusion,
+            });
         }
         Command::ProposeDecision { reasoned_text, answers_to_statement } => {
             require_handler(&c, actor)?;
             not_suspended(&c)?;
-            let outcome = c.report.as_ref().map(|r| r.proposal.outcome).ok_or_else(|| bad("case.no_report", "尚未提交调查终结报告", "no investigation report yet"))?;
+            let outcome =
+                c.report.as_ref().map(|r| r.proposal.outcome).ok_or_else(|| bad("case.no_report", "尚未提交调查终结报告", "no investigation report yet"))?;
             match outcome {
                 Outcome::Penalty => state_is(&c, &[State::Notified, State::Deliberating], "提请处罚决定审批", "proposing the decision")?,
                 _ => state_is(&c, &[State::Reported, State::Notified, State::Deliberating], "提请决定审批", "proposing the decision")?,
@@ -1230,7 +1419,12 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
                 }
                 ServiceMethod::LeftAtAddress => {
                     if witness.as_deref().is_none_or(|w| w.trim().is_empty()) {
-                        return Err(refuse("case.service.witness", "留置送达须记明见证人", "service by leaving at the address needs a witness", "《民事诉讼法》第八十九条"));
+                        return Err(refuse(
+                            "case.service.witness",
+                            "留置送达须记明见证人",
+                            "service by leaving at the address needs a witness",
+                            "《民事诉讼法》第八十九条",
+                        ));
                     }
                 }
                 ServiceMethod::PublicNotice => {
@@ -1250,7 +1444,14 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
                 }
             }
             close_deadlines(&mut c, "apl.service", now, "met");
-            c.service = Some(Service { method: *method, served_at: *served_at, effective_on, recipient: recipient.clone(), place: place.clone(), witness: witness.clone() });
+            c.service = Some(Service {
+                method: *method,
+                served_at: *served_at,
+                effective_on,
+                recipient: recipient.clone(),
+                place: place.clone(),
+                witness: witness.clone(),
+            });
             c.state = State::Served;
             extra.insert("document".into(), json!(c.decision.as_ref().map(|d| d.number.clone())));
         }
@@ -1325,7 +1526,11 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
         Command::VoidNumber { number_id, reason } => {
             require_role(actor, Role::Leader)?;
             nonempty(reason, "reason")?;
-            let n = c.numbers.iter_mut().find(|n| n.id == *number_id && n.status == "issued").ok_or_else(|| bad("case.no_such_number", "没有该有效文号", "no such issued number"))?;
+            let n = c
+                .numbers
+                .iter_mut()
+                .find(|n| n.id == *number_id && n.status == "issued")
+                .ok_or_else(|| bad("case.no_such_number", "没有该有效文号", "no such issued number"))?;
             n.status = "voided".into();
             n.void_reason = Some(reason.clone());
             n.voided_at = Some(now);
@@ -1352,7 +1557,11 @@ fn add_evidence(c: &mut Case, env: &Env, actor: &Actor, e: &EvidenceInput, files
         state_is(c, &[State::Registered, State::Checked, State::Investigating], "调查取证", "collecting evidence")?;
     }
     if !EVIDENCE_KINDS.contains(&e.kind.as_str()) {
-        return Err(bad("case.evidence.kind", format!("证据种类无效: {}", e.kind), format!("invalid evidence kind: {} ({})", e.kind, EVIDENCE_KINDS.join(", "))));
+        return Err(bad(
+            "case.evidence.kind",
+            format!("证据种类无效: {}", e.kind),
+            format!("invalid evidence kind: {} ({})", e.kind, EVIDENCE_KINDS.join(", ")),
+        ));
     }
     nonempty(&e.title, "title")?;
     for f in &e.files {
@@ -1401,7 +1610,10 @@ fn add_evidence(c: &mut Case, env: &Env, actor: &Actor, e: &EvidenceInput, files
             }
         }
         "certified_copy" => {
-            if e.source.as_deref().is_none_or(|s| s.trim().is_empty()) || e.certified_on.is_none() || e.certified_by.as_deref().is_none_or(|s| s.trim().is_empty()) {
+            if e.source.as_deref().is_none_or(|s| s.trim().is_empty())
+                || e.certified_on.is_none()
+                || e.certified_by.as_deref().is_none_or(|s| s.trim().is_empty())
+            {
                 return Err(refuse(
                     "case.evidence.certified_copy",
                     "复制件须注明出处、核对日期，并由核对人签名（“经核对与原件无异”）",
@@ -1478,7 +1690,12 @@ fn report(
                 let check = a.check_amount(y * 100)?;
                 if let discretion::AmountCheck::OutsideRange { message_zh, message_en, .. } = &check {
                     if proposal.reason_outside_range.as_deref().is_none_or(|r| r.trim().is_empty()) {
-                        return Err(refuse("case.discretion.reason_required", message_zh.clone(), message_en.clone(), "《行政处罚法》第三十四条；本地裁量基准适用规定"));
+                        return Err(refuse(
+                            "case.discretion.reason_required",
+                            message_zh.clone(),
+                            message_en.clone(),
+                            "《行政处罚法》第三十四条；本地裁量基准适用规定",
+                        ));
                     }
                     grounds.push("outside_benchmark".into());
                 }
@@ -1627,7 +1844,11 @@ fn approve(
 ) -> Result<(), Refusal> {
     nonempty(opinion, "opinion")?;
     not_auxiliary(actor, "审核、审批或者决定", "review, approve or decide")?;
-    let idx = c.submissions.iter().rposition(|s| s.is_pending()).ok_or_else(|| bad("case.nothing_pending", "本案没有待审批事项", "nothing in this case awaits approval"))?;
+    let idx = c
+        .submissions
+        .iter()
+        .rposition(|s| s.is_pending())
+        .ok_or_else(|| bad("case.nothing_pending", "本案没有待审批事项", "nothing in this case awaits approval"))?;
     let who = actor.who();
     let (step_no, step) = {
         let s = &c.submissions[idx];
@@ -1663,7 +1884,12 @@ fn approve(
     if step.role == Role::LegalReviewer {
         let p = actor.person.as_ref().ok_or_else(|| bad("case.reviewer_person", "法制审核须由具名人员进行", "legal review is done by a named person"))?;
         let appt = p.reviewer.as_ref().ok_or_else(|| {
-            refuse("case.reviewer_not_appointed", format!("{}未被任命为法制审核人员", p.name), format!("{} is not appointed as a legal reviewer", p.name), env.rules.reviewers.citation.clone())
+            refuse(
+                "case.reviewer_not_appointed",
+                format!("{}未被任命为法制审核人员", p.name),
+                format!("{} is not appointed as a legal reviewer", p.name),
+                env.rules.reviewers.citation.clone(),
+            )
         })?;
         if appt.appointed_on >= env.rules.reviewers.from_date() && appt.qualification_number.as_deref().is_none_or(|q| q.trim().is_empty()) {
             return Err(refuse(
@@ -1683,7 +1909,11 @@ fn approve(
         })?;
         let pass = matches!(r.conclusion.as_str(), "agree" | "amend");
         if !matches!(r.conclusion.as_str(), "agree" | "amend" | "disagree") || pass != yes {
-            return Err(bad("case.review_conclusion", "审核结论须为 agree、amend（同意/修改后同意，即通过）或 disagree（不同意，即退回）", "the conclusion must be agree or amend (approve) or disagree (reject)"));
+            return Err(bad(
+                "case.review_conclusion",
+                "审核结论须为 agree、amend（同意/修改后同意，即通过）或 disagree（不同意，即退回）",
+                "the conclusion must be agree or amend (approve) or disagree (reject)",
+            ));
         }
         if yes && !(r.subject_and_authority && r.officer_qualification && r.procedure && r.facts_and_evidence && r.legal_basis_and_discretion && r.documents) {
             return Err(refuse(
@@ -1704,7 +1934,17 @@ fn approve(
     }
     let name = actor.name();
     let s = &mut c.submissions[idx];
-    s.opinions.push(Opinion { step: step_no, role: step.role, by_account: actor.account_id.clone(), by_person: who, by_name: name, approve: yes, opinion: opinion.into(), at: now, review });
+    s.opinions.push(Opinion {
+        step: step_no,
+        role: step.role,
+        by_account: actor.account_id.clone(),
+        by_person: who,
+        by_name: name,
+        approve: yes,
+        opinion: opinion.into(),
+        at: now,
+        review,
+    });
     if !yes {
         s.status = "rejected".into();
         if act == ChainAct::Preservation {
@@ -1723,7 +1963,16 @@ fn approve(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn effect(c: &mut Case, env: &Env, act: ChainAct, idx: usize, proposal: &serde_json::Value, actor: &Actor, now: NaiveDateTime, warnings: &mut Vec<Warning>) -> Result<(), Refusal> {
+fn effect(
+    c: &mut Case,
+    env: &Env,
+    act: ChainAct,
+    idx: usize,
+    proposal: &serde_json::Value,
+    actor: &Actor,
+    now: NaiveDateTime,
+    warnings: &mut Vec<Warning>,
+) -> Result<(), Refusal> {
     let today = now.date();
     let text = |k: &str| proposal.get(k).and_then(|v| v.as_str()).unwrap_or("").to_owned();
     match act {
@@ -1764,7 +2013,7 @@ fn effect(c: &mut Case, env: &Env, act: ChainAct, idx: usize, proposal: &serde_j
                 ));
             }
             let r = c.report.clone().expect("decision follows the report");
-            let late = c.deadline("apl.decision_period").is_some_and(|d| d.is_open() && today > d.due_date());
+            let late = c.deadline("apl.decision_period").is_some_and(|d| d.is_open() && !d.due.is_empty() && today > d.due_date());
             let document = match r.proposal.outcome {
                 Outcome::Penalty => "decision",
                 Outcome::NoPenalty => "no_penalty",
@@ -1772,7 +2021,11 @@ fn effect(c: &mut Case, env: &Env, act: ChainAct, idx: usize, proposal: &serde_j
             };
             let number = issue_number(c, env, document, now);
             let remedies = vec![
-                Remedy { kind: "administrative_review".into(), period: rule_period(env, "review.application_period"), citation: cited(env, "review.application_period") },
+                Remedy {
+                    kind: "administrative_review".into(),
+                    period: rule_period(env, "review.application_period"),
+                    citation: cited(env, "review.application_period"),
+                },
                 Remedy { kind: "lawsuit".into(), period: rule_period(env, "litigation.filing_period"), citation: cited(env, "litigation.filing_period") },
             ];
             let payment = (r.proposal.outcome == Outcome::Penalty && r.proposal.fine_yuan.is_some()).then(|| {
@@ -1784,7 +2037,11 @@ fn effect(c: &mut Case, env: &Env, act: ChainAct, idx: usize, proposal: &serde_j
                 )
             });
             if late {
-                warnings.push(Warning { code: "case.late".into(), message_zh: "决定晚于办案期限".into(), message_en: "the decision is later than the decision period".into() });
+                warnings.push(Warning {
+                    code: "case.late".into(),
+                    message_zh: "决定晚于办案期限".into(),
+                    message_en: "the decision is later than the decision period".into(),
+                });
             }
             c.decision = Some(Decision {
                 outcome: r.proposal.outcome,

@@ -156,7 +156,13 @@ impl State {
     pub fn is_open_investigation(self) -> bool {
         matches!(
             self,
-            State::Investigating | State::Reported | State::NoticeApproved | State::Notified | State::HearingRequested | State::HearingScheduled | State::Deliberating
+            State::Investigating
+                | State::Reported
+                | State::NoticeApproved
+                | State::Notified
+                | State::HearingRequested
+                | State::HearingScheduled
+                | State::Deliberating
         )
     }
 }

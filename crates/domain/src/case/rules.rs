@@ -226,7 +226,15 @@ impl CaseRules {
                 return Err(format!("[chains] has no chain for {}", act.code()));
             }
         }
-        Ok(CaseRules { chains, numbering: f.numbering, hearing: f.hearing, major: f.major, reviewers: f.reviewers, evidence: f.evidence, certificates: f.certificates })
+        Ok(CaseRules {
+            chains,
+            numbering: f.numbering,
+            hearing: f.hearing,
+            major: f.major,
+            reviewers: f.reviewers,
+            evidence: f.evidence,
+            certificates: f.certificates,
+        })
     }
     pub fn national() -> &'static CaseRules {
         static R: std::sync::OnceLock<CaseRules> = std::sync::OnceLock::new();

@@ -20,8 +20,8 @@
 use chengguan_domain::auth::Role;
 use chengguan_domain::calendar::Calendar;
 use chengguan_domain::case::{
-    self, Actor, Case, CaseRules, Chain, ChainAct, Command, Decided, Env, Outcome, Party, PartyKind, PersonFacts, Proposal, Registration, Relation, ReviewChecks,
-    ReviewerAppointment, Source,
+    self, Actor, Case, CaseRules, Chain, ChainAct, Command, Decided, Env, Outcome, Party, PartyKind, PersonFacts, Proposal, Registration, Relation,
+    ReviewChecks, ReviewerAppointment, Source,
 };
 use chengguan_domain::discretion::{Facts, Harm};
 use chengguan_domain::org::OrgKind;
@@ -69,7 +69,16 @@ pub fn cert(person: &str, from: NaiveDate, until: NaiveDate) -> Certificate {
 }
 
 fn someone(id: &str, name: &str) -> PersonFacts {
-    PersonFacts { id: id.into(), name: name.into(), unit_id: UNIT.into(), auxiliary: false, active: true, certificates: Vec::new(), relations: Vec::new(), reviewer: None }
+    PersonFacts {
+        id: id.into(),
+        name: name.into(),
+        unit_id: UNIT.into(),
+        auxiliary: false,
+        active: true,
+        certificates: Vec::new(),
+        relations: Vec::new(),
+        reviewer: None,
+    }
 }
 
 fn officer(id: &str, name: &str) -> PersonFacts {
@@ -304,7 +313,9 @@ pub fn checks(conclusion: &str) -> ReviewChecks {
 }
 
 pub fn review(conclusion: &str) -> Command {
-    Command::Approve { opinion: "主体适格，事实清楚，证据确凿，程序合法，适用法律正确，裁量适当".into(), review: Some(checks(conclusion)) }
+    Command::Approve {
+        opinion: "主体适格，事实清楚，证据确凿，程序合法，适用法律正确，裁量适当".into(), review: Some(checks(conclusion))
+    }
 }
 
 /// An evidence item as the API receives it (JSON: the input type is not re-exported by name).

@@ -3,6 +3,7 @@
 
 mod auth;
 mod calendar;
+mod cases;
 mod helpers;
 mod input;
 mod matrix;
