@@ -71,8 +71,8 @@ fn an_ordinary_case_runs_from_the_lead_to_service() {
 
     // The leader approves the filing on Mon 2026-01-05.
     let prev = c.version;
-    let filed = w.run(&c, &approve("同意立案"), "lead-1", t(2026, 1, 5, 10, 0));
-    let c = filed.case.clone();
+    let approved = w.run(&c, &approve("同意立案"), "lead-1", t(2026, 1, 5, 10, 0));
+    let c = approved.case.clone();
     assert_eq!((c.state, c.filed_on), (State::Investigating, Some(d(2026, 1, 5))));
     assert_eq!(number(&c, "filing"), "江汉城管立审字〔2026〕1号");
     // APL art. 60: 90 days from filing; day 90 is Sun 2026-04-05 (清明节 4-04..4-06) → Tue 04-07.
@@ -83,7 +83,7 @@ fn an_ordinary_case_runs_from_the_lead_to_service() {
     assert!(dp.explanation_zh.contains("2026年4月5日") && dp.explanation_zh.contains("清明节"), "{}", dp.explanation_zh);
 
     // The change: the case row expecting the version it was read at, the act, the deadline, the number.
-    let ch = filed.to_change(TENANT, "acct-lead-1", Some(prev), t(2026, 1, 5, 10, 0));
+    let ch = approved.to_change(TENANT, "acct-lead-1", Some(prev), t(2026, 1, 5, 10, 0));
     assert_eq!(ch.action, "case.approve");
     assert_eq!(ch.expect[0], Expect { table: Table::Cases, id: "case-1".into(), version: Some(prev) });
     let case_row = ch.rows.iter().find(|r| r.table == Table::Cases).unwrap();
@@ -185,16 +185,10 @@ fn an_ordinary_case_runs_from_the_lead_to_service() {
     // A store commits the second number expecting the series at 1 (gapless).
     let c2b = filed(&mut w, "case-3", "SZ-001", d(2026, 3, 2), d(2026, 3, 1), t(2026, 3, 3, 10, 0));
     assert_eq!(number(&c2b, "filing"), "江汉城管立审字〔2026〕3号");
-    let again = w.run(
-        &{
-            let c = w.register("case-4", lead(d(2026, 3, 2), Source::Patrol), "off-a", t(2026, 3, 2, 9, 0)).case;
-            let c = w.run(&c, &Command::RecordCheck { finding: "核查属实".into(), violation_found: true }, "off-a", t(2026, 3, 2, 10, 0)).case;
-            w.run(&c, &filing("SZ-001", d(2026, 3, 1), &["off-a", "off-b"]), "off-a", t(2026, 3, 2, 11, 0)).case
-        },
-        &approve("同意立案"),
-        "lead-1",
-        t(2026, 3, 3, 11, 0),
-    );
+    let c4 = w.register("case-4", lead(d(2026, 3, 2), Source::Patrol), "off-a", t(2026, 3, 2, 9, 0)).case;
+    let c4 = w.run(&c4, &Command::RecordCheck { finding: "核查属实".into(), violation_found: true }, "off-a", t(2026, 3, 2, 10, 0)).case;
+    let c4 = w.run(&c4, &filing("SZ-001", d(2026, 3, 1), &["off-a", "off-b"]), "off-a", t(2026, 3, 2, 11, 0)).case;
+    let again = w.run(&c4, &approve("同意立案"), "lead-1", t(2026, 3, 3, 11, 0));
     let ch = again.to_change(TENANT, "acct-lead-1", Some(3), t(2026, 3, 3, 11, 0));
     assert!(ch.expect.contains(&Expect { table: Table::DocSequences, id: series, version: Some(3) }), "{:?}", ch.expect);
     assert_eq!(number(&again.case, "filing"), "江汉城管立审字〔2026〕4号");
@@ -580,9 +574,10 @@ fn the_decision_waits_for_the_statement_period_or_a_signed_waiver() {
         )
         .case;
     assert_eq!(w.refused(&stated, &propose, "off-a", t(2026, 1, 14, 9, 0)).code, "case.statement_period");
-    // The leader's final approval checks the gates again: the notice must have been served.
-    let no_notice = w.refused(&investigating(&mut w, "case-g4b"), &propose, "off-a", t(2026, 1, 16, 9, 0));
-    assert_eq!(no_notice.code, "case.wrong_state");
+    // A penalty is never proposed for decision before the prior notice is served (APL art. 44).
+    let reported = investigating(&mut w, "case-g4b");
+    let reported = w.run(&reported, &report(road_facts(), fine(8000)), "off-a", t(2026, 1, 8, 17, 0)).case;
+    assert_eq!(w.refused(&reported, &propose, "off-a", t(2026, 1, 16, 9, 0)).code, "case.wrong_state");
 }
 
 /// APL art. 61 para. 2, 民事诉讼法 art. 89–90: electronic service only with signed consent;
@@ -843,7 +838,7 @@ fn deadline_hearing_request_spans_national_day() {
     let mut w = World::new();
     let c = filed(&mut w, "case-d4", "SZ-001", d(2025, 9, 1), d(2025, 8, 31), t(2025, 9, 2, 10, 0));
     let c = investigated(&mut w, &c, d(2025, 9, 3));
-    let c = w.run(&c, &report(road_facts(), fine(12_000)), "off-a", t(2025, 9, 4, 9, 0)).case;
+    let c = w.run(&c, &report(road_facts(), fine(10_000)), "off-a", t(2025, 9, 4, 9, 0)).case;
     let c = notified(&mut w, &c, d(2025, 9, 25), d(2025, 9, 26));
     assert_deadline(&w, &c, "apl.hearing_request", "2025-10-10");
     assert!(w.cited("apl.hearing_request").contains("第六十四条"));
@@ -857,7 +852,7 @@ fn deadline_hearing_notice_counts_back_over_national_day() {
     let mut w = World::new();
     let c = filed(&mut w, "case-d5", "SZ-001", d(2025, 9, 1), d(2025, 8, 31), t(2025, 9, 2, 10, 0));
     let c = investigated(&mut w, &c, d(2025, 9, 3));
-    let c = w.run(&c, &report(road_facts(), fine(12_000)), "off-a", t(2025, 9, 4, 9, 0)).case;
+    let c = w.run(&c, &report(road_facts(), fine(10_000)), "off-a", t(2025, 9, 4, 9, 0)).case;
     let c = notified(&mut w, &c, d(2025, 9, 19), d(2025, 9, 22));
     let c = w.run(&c, &Command::RequestHearing { on: d(2025, 9, 23) }, "off-a", t(2025, 9, 23, 9, 0)).case;
     let schedule = |served: NaiveDate| Command::ScheduleHearing {
@@ -974,4 +969,85 @@ fn a_case_row_round_trips_with_the_party_restored_from_its_columns() {
     back = Case::from_row(&row).unwrap();
     assert_eq!(back.version, 42);
     assert!(Case::from_row(&chengguan_domain::Row::new(Table::Cases)).is_err());
+}
+
+/// P-2 (no silent weekdays): a decision period ending in 2027, a year without its State Council
+/// notice in the calendar, is recorded as not computable; the case still reaches its decision.
+#[test]
+fn a_decision_period_ending_in_an_uncovered_year_does_not_break_the_decision() {
+    let mut w = World::new();
+    let c = filed(&mut w, "case-2027", "SZ-001", d(2026, 11, 2), d(2026, 11, 1), t(2026, 11, 3, 10, 0));
+    let dp = c.deadline("apl.decision_period").unwrap();
+    assert_eq!((dp.due.as_str(), dp.status.as_str()), ("", "open"));
+    assert!(dp.explanation_zh.contains("2027"), "{}", dp.explanation_zh);
+    let c = investigated(&mut w, &c, d(2026, 11, 4));
+    let c = w.run(&c, &report(road_facts(), fine(8000)), "off-a", t(2026, 11, 5, 9, 0)).case;
+    let c = notified(&mut w, &c, d(2026, 11, 9), d(2026, 11, 9));
+    let c = w.run(&c, &Command::WaiveStatement { on: d(2026, 11, 9), signed: true }, "off-a", t(2026, 11, 9, 17, 0)).case;
+    let decided = {
+        let c = w.run(&c, &Command::ProposeDecision { reasoned_text: None, answers_to_statement: None }, "off-a", t(2026, 11, 10, 8, 0)).case;
+        let c = w.run(&c, &review("agree"), "rev-2020", t(2026, 11, 10, 9, 0)).case;
+        w.run(&c, &approve("同意"), "lead-1", t(2026, 11, 10, 10, 0))
+    };
+    assert_eq!(decided.case.state, State::Decided);
+    assert!(!decided.case.decision.as_ref().unwrap().late, "an uncomputable period is not a late decision");
+    assert!(decided.warnings.iter().all(|x| x.code != "case.late"), "{:?}", decided.warnings);
+    assert_eq!(status(&decided.case, "apl.decision_period"), "met");
+}
+
+/// APL art. 34 (discretion benchmark): where the benchmark's tier is "warning only" (SZ-001
+/// mitigated: eliminated the harm, corrected in time, minor harm), a fine is outside the benchmark:
+/// it needs a written reason and makes the case one for legal review.
+#[test]
+fn a_fine_where_the_benchmark_proposes_a_warning_only_needs_a_written_reason() {
+    let mut w = World::new();
+    let c = investigating(&mut w, "case-warn");
+    let facts = Facts { eliminated_harm: true, corrected_in_time: true, harm: chengguan_domain::discretion::Harm::Minor, ..road_facts() };
+    let warned = w.run(
+        &c,
+        &report(facts.clone(), Proposal { penalties: vec![chengguan_domain::power::PenaltyType::Warning], fine_yuan: None, ..fine(1) }),
+        "off-a",
+        t(2026, 1, 8, 9, 0),
+    );
+    let a = warned.case.report.as_ref().and_then(|r| r.assessment.as_ref()).unwrap();
+    assert_eq!((a.tier, a.range), (TierKind::Mitigated, None));
+    assert!(!warned.case.is_major());
+    let fined = w.refused(&c, &report(facts.clone(), fine(3000)), "off-a", t(2026, 1, 8, 9, 0));
+    assert_refused(&fined, "case.discretion.reason_required", "第三十四条");
+    let reasoned = Proposal { reason_outside_range: Some("当事人虽改正，但占道经营影响消防通道，不宜仅予警告".into()), ..fine(3000) };
+    let c = w.run(&c, &report(facts, reasoned), "off-a", t(2026, 1, 8, 9, 0)).case;
+    assert!(c.major_grounds.contains(&"outside_benchmark".to_owned()), "{:?}", c.major_grounds);
+}
+
+/// The case page's gate view names what is missing with the refusal the gate would give.
+#[test]
+fn the_current_gate_names_what_is_missing() {
+    let mut w = World::new();
+    let c = notice_served(&mut w, "case-gate");
+    let gate = chengguan_domain::case::current_gate(&c, &w.env(), t(2026, 1, 14, 9, 0));
+    assert_eq!(gate.en, "decision");
+    assert_eq!(gate.missing.iter().map(|m| m.code.as_str()).collect::<Vec<_>>(), ["case.statement_period"]);
+    let gate = chengguan_domain::case::current_gate(&c, &w.env(), t(2026, 1, 16, 9, 0));
+    assert_eq!(gate.missing.iter().map(|m| m.code.as_str()).collect::<Vec<_>>(), ["decision"]);
+    let pending = w.run(&c, &Command::ProposeDecision { reasoned_text: None, answers_to_statement: None }, "off-a", t(2026, 1, 16, 9, 0)).case;
+    let gate = chengguan_domain::case::current_gate(&pending, &w.env(), t(2026, 1, 16, 9, 0));
+    assert_eq!((gate.en.as_str(), gate.missing[0].message_en.as_str()), ("decision", "awaiting the Legal reviewer (step 1 of 2)"));
+}
+
+/// Nothing is deleted: a number voided by a leader keeps its row, with the reason.
+#[test]
+fn a_voided_number_stays_with_its_reason() {
+    let mut w = World::new();
+    let c = investigating(&mut w, "case-void");
+    let id = c.number_of("filing").unwrap().id.clone();
+    let void = Command::VoidNumber { number_id: id.clone(), reason: "文书填写错误，重新立案审批".into() };
+    assert_eq!(w.refused(&c, &void, "off-a", t(2026, 1, 7, 9, 0)).code, "case.role_required");
+    let voided = w.run(&c, &void, "lead-1", t(2026, 1, 7, 9, 0));
+    let n = voided.case.numbers.iter().find(|n| n.id == id).unwrap();
+    assert_eq!((n.status.as_str(), n.void_reason.is_some(), n.voided_at), ("voided", true, Some(t(2026, 1, 7, 9, 0))));
+    assert!(voided.case.number_of("filing").is_none());
+    let ch = voided.to_change(TENANT, "acct-lead-1", Some(c.version), t(2026, 1, 7, 9, 0));
+    let row = ch.rows.iter().find(|r| r.table == Table::DocNumbers).expect("the voided number's row is rewritten");
+    assert_eq!(row.text("status"), Some("voided"));
+    assert!(!ch.expect.iter().any(|e| e.table == Table::DocSequences), "voiding draws no number");
 }

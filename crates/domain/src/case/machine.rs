@@ -318,6 +318,20 @@ pub struct EvidenceInput {
     /// Electronic monitoring: reviewed before use (APL art. 41).
     #[serde(default)]
     pub reviewed: bool,
+    /// Interview / inspection record: when it ended, who recorded it, whether the officers showed
+    /// their certificates and told the rights (statement, recusal) — documents.md 询问笔录.
+    #[serde(default)]
+    pub ended_at: Option<NaiveDateTime>,
+    #[serde(default)]
+    pub recorder: Option<String>,
+    #[serde(default)]
+    pub certificate_shown: bool,
+    #[serde(default)]
+    pub rights_told: bool,
+    /// Further fields of the document's template (interviewee's sex, age, ethnicity, unit, post,
+    /// relation to the case; sampling specification; appraisal body …).
+    #[serde(default)]
+    pub details: BTreeMap<String, String>,
 }
 
 const EVIDENCE_KINDS: [&str; 9] =
@@ -517,13 +531,22 @@ fn issued_in_command(case: &Case, series: &str) -> Option<i64> {
 }
 
 fn not_auxiliary(actor: &Actor, what_zh: &str, what_en: &str) -> Result<(), Refusal> {
-    if actor.person.as_ref().is_some_and(|p| p.auxiliary) || actor.roles.iter().all(|(r, _)| *r == Role::Auxiliary) {
+    if actor.person.as_ref().is_some_and(|p| p.auxiliary) || (!actor.roles.is_empty() && actor.roles.iter().all(|(r, _)| *r == Role::Auxiliary)) {
         return Err(refuse(
             "case.auxiliary",
             format!("协管人员不得{what_zh}"),
             format!("auxiliaries may not {what_en}"),
             "《行政处罚法》第四十二条；中共中央、国务院《关于深入推进城市执法体制改革改进城市管理工作的指导意见》（中发〔2015〕37号）：协管人员只能配合执法人员从事宣传教育、巡查、信息收集、违法行为劝阻等辅助性事务（unverified）",
         ));
+    }
+    Ok(())
+}
+
+/// A party's act in answer to the notice happens between its service and today.
+fn after_notice(c: &Case, on: NaiveDate, today: NaiveDate) -> Result<(), Refusal> {
+    let served = c.notice.as_ref().map(|n| n.served_on).unwrap_or(today);
+    if on < served || on > today {
+        return Err(bad("case.date_out_of_range", format!("日期须在告知书送达之日（{served}）至今天之间"), format!("the date must be between the notice's service ({served}) and today")));
     }
     Ok(())
 }
@@ -579,13 +602,13 @@ fn no_pending(case: &Case) -> Result<(), Refusal> {
     Ok(())
 }
 
-fn not_suspended(case: &Case) -> Result<(), Refusal> {
+fn not_suspended(case: &Case, env: &Env) -> Result<(), Refusal> {
     if let Some(s) = &case.suspension {
         return Err(refuse(
             "case.suspended",
             format!("案件已中止（{}），恢复后方可继续", s.reason),
             format!("the case is suspended ({}); resume it first", s.reason),
-            s.rule.clone(),
+            cited(env, &s.rule),
         ));
     }
     Ok(())
@@ -794,6 +817,11 @@ pub fn register(id: &str, subject_unit_id: &str, reg: Registration, actor: &Acto
 
 /// Acts keep the party's personal data out of their JSON (it lives in the case's sealed columns).
 fn redact_party(mut v: serde_json::Value) -> serde_json::Value {
+    if let Some(o) = v.as_object_mut() {
+        if o.get("informant").is_some_and(|i| !i.is_null()) {
+            o.insert("informant".into(), json!("（见案件举报人信息）"));
+        }
+    }
     if let Some(p) = v.get_mut("party").and_then(|p| p.as_object_mut()) {
         for k in ["name", "id_number", "phone", "address", "representative"] {
             if p.contains_key(k) {
@@ -848,7 +876,7 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
             if party.kind.is_none() {
                 return Err(bad("case.party_kind", "请选择当事人类型（个人或单位）", "choose the party's kind (person or organisation)"));
             }
-            if *violation_on > today || violation_ended_on.is_some_and(|e| e < *violation_on || e > today) {
+            if *violation_on > c.lead_on || violation_ended_on.is_some_and(|e| e < *violation_on || e > today) {
                 return Err(bad("case.violation_dates", "违法行为日期无效", "invalid violation dates"));
             }
             if env.power.item(cause_code, *violation_on).is_none() {
@@ -995,11 +1023,11 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
             }
         }
         Command::AddEvidence { evidence } => {
-            add_evidence(&mut c, env, actor, evidence, &mut files)?;
+            add_evidence(&mut c, env, actor, evidence, now, &mut files)?;
         }
         Command::RequestPreservation { items, place, reason } => {
             require_handler(&c, actor)?;
-            not_suspended(&c)?;
+            not_suspended(&c, env)?;
             if !c.state.is_open_investigation() {
                 state_is(&c, &[State::Investigating], "先行登记保存", "preserving evidence")?;
             }
@@ -1099,7 +1127,7 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
         Command::SubmitReport { findings, evidence_summary, provisions, facts, proposal, major_grounds, complex } => {
             state_is(&c, &[State::Investigating], "提交调查终结报告", "submitting the investigation report")?;
             require_handler(&c, actor)?;
-            not_suspended(&c)?;
+            not_suspended(&c, env)?;
             no_pending(&c)?;
             nonempty(findings, "findings")?;
             nonempty(evidence_summary, "evidence_summary")?;
@@ -1122,7 +1150,7 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
         Command::ProposeNotice {} => {
             state_is(&c, &[State::Reported], "提请事先告知审批", "proposing the prior notice")?;
             require_handler(&c, actor)?;
-            not_suspended(&c)?;
+            not_suspended(&c, env)?;
             let r = c.report.as_ref().expect("reported cases have a report");
             if r.proposal.outcome != Outcome::Penalty {
                 return Err(refuse(
@@ -1175,6 +1203,7 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
         Command::WaiveStatement { on, signed } => {
             state_is(&c, &[State::Notified], "记录放弃陈述申辩", "recording a waiver")?;
             require_handler(&c, actor)?;
+            after_notice(&c, *on, today)?;
             if !signed {
                 return Err(refuse(
                     "case.waiver_not_express",
@@ -1189,6 +1218,7 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
         Command::RequestHearing { on } => {
             state_is(&c, &[State::Notified], "申请听证", "requesting a hearing")?;
             require_handler(&c, actor)?;
+            after_notice(&c, *on, today)?;
             if !c.hearing_right {
                 return Err(refuse(
                     "case.no_hearing_right",
@@ -1351,7 +1381,7 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
         }
         Command::ProposeDecision { reasoned_text, answers_to_statement } => {
             require_handler(&c, actor)?;
-            not_suspended(&c)?;
+            not_suspended(&c, env)?;
             let outcome =
                 c.report.as_ref().map(|r| r.proposal.outcome).ok_or_else(|| bad("case.no_report", "尚未提交调查终结报告", "no investigation report yet"))?;
             match outcome {
@@ -1471,7 +1501,7 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
             if !c.state.is_open_investigation() {
                 state_is(&c, &[State::Investigating], "中止案件", "suspending the case")?;
             }
-            not_suspended(&c)?;
+            not_suspended(&c, env)?;
             let r = env.profile.get(pause_rule).ok();
             if !r.is_some_and(|r| matches!(&r.kind, RuleKind::Pause { pauses, .. } if pauses == "apl.decision_period")) {
                 return Err(refuse(
@@ -1549,7 +1579,7 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
     Ok(Decided { case: c, act_kind: cmd.name().into(), act_data: data, files, warnings })
 }
 
-fn add_evidence(c: &mut Case, env: &Env, actor: &Actor, e: &EvidenceInput, files: &mut Vec<String>) -> Result<(), Refusal> {
+fn add_evidence(c: &mut Case, env: &Env, actor: &Actor, e: &EvidenceInput, now: NaiveDateTime, files: &mut Vec<String>) -> Result<(), Refusal> {
     not_auxiliary(actor, "作为执法人员调查取证", "collect evidence as an officer")?;
     if c.state.is_open_investigation() {
         require_handler(c, actor)?;
@@ -1570,7 +1600,7 @@ fn add_evidence(c: &mut Case, env: &Env, actor: &Actor, e: &EvidenceInput, files
         }
     }
     let day = e.collected_at.date();
-    if e.collected_at.date() > c.updated_at.date().max(day) {
+    if e.collected_at > now {
         return Err(bad("case.date_in_future", "取证时间不能晚于现在", "the evidence time cannot be in the future"));
     }
     if env.rules.evidence.two_officers.contains(&e.kind) {
@@ -1687,7 +1717,20 @@ fn report(
                 if y <= 0 {
                     return Err(bad("case.fine_invalid", "罚款金额须为正数", "the fine must be positive"));
                 }
-                let check = a.check_amount(y * 100)?;
+                let mut check = a.check_amount(y * 100)?;
+                // A tier that proposes no fine (warning only, or no fine yet) has no range to be
+                // outside of; a fine there is outside the benchmark all the same (APL art. 34).
+                if !a.penalties.contains(&PenaltyType::Fine) {
+                    check = discretion::AmountCheck::OutsideRange {
+                        requires_written_reason: true,
+                        requires_legal_review: true,
+                        message_zh: format!("裁量基准“{}”档次不予罚款，拟罚款{y}元超出裁量基准，应当书面说明理由并提交法制审核", a.tier.zh()),
+                        message_en: format!(
+                            "the benchmark's {} tier proposes no fine; a fine of {y} yuan is outside the benchmark: a written reason and legal review are required",
+                            a.tier.en()
+                        ),
+                    };
+                }
                 if let discretion::AmountCheck::OutsideRange { message_zh, message_en, .. } = &check {
                     if proposal.reason_outside_range.as_deref().is_none_or(|r| r.trim().is_empty()) {
                         return Err(refuse(

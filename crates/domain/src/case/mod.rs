@@ -341,7 +341,7 @@ pub struct CaseDeadline {
 
 impl CaseDeadline {
     pub fn due_date(&self) -> NaiveDate {
-        NaiveDate::parse_from_str(&self.due[..10], "%Y-%m-%d").unwrap_or(NaiveDate::MIN)
+        NaiveDate::parse_from_str(self.due.get(..10).unwrap_or_default(), "%Y-%m-%d").unwrap_or(NaiveDate::MIN)
     }
     pub fn is_open(&self) -> bool {
         self.status == "open"
@@ -740,6 +740,8 @@ pub struct Case {
     pub state: State,
     pub source: Source,
     pub source_ref: Option<String>,
+    /// Personal (the complainant): its own sealed columns, not in `data`.
+    #[serde(skip)]
     pub informant: Option<Informant>,
     pub lead_on: NaiveDate,
     pub registered_at: NaiveDateTime,
@@ -832,4 +834,4 @@ pub struct Gate {
     pub missing: Vec<Warning>,
 }
 
-pub use machine::{current_gate, Command, Registration};
+pub use machine::{current_gate, Command, EvidenceInput, Registration};

@@ -27,6 +27,10 @@ impl Case {
             .set("party_phone", self.party.phone.clone())
             .set("party_address", self.party.address.clone())
             .set("party_representative", self.party.representative.clone())
+            .set("informant_name", self.informant.as_ref().map(|i| i.name.clone()))
+            .set("informant_unit", self.informant.as_ref().map(|i| i.unit.clone()))
+            .set("informant_address", self.informant.as_ref().map(|i| i.address.clone()))
+            .set("informant_phone", self.informant.as_ref().map(|i| i.phone.clone()))
             .set("handler_ids", format!(",{},", self.handlers.join(",")))
             .set("lead_on", self.lead_on.to_string())
             .set("filed_on", self.filed_on.map(|d| d.to_string()))
@@ -52,6 +56,12 @@ impl Case {
             representative: opt("party_representative"),
             details: c.party_details.clone(),
         };
+        c.informant = opt("informant_name").map(|name| Informant {
+            name,
+            unit: opt("informant_unit").unwrap_or_default(),
+            address: opt("informant_address").unwrap_or_default(),
+            phone: opt("informant_phone").unwrap_or_default(),
+        });
         if let Some(Value::Int(v)) = row.values.get("version") {
             c.version = *v;
         }

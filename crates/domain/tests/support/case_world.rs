@@ -31,9 +31,9 @@ use chengguan_domain::profile::ProcedureProfile;
 use chengguan_domain::Refusal;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::json;
-use std::cell::Cell;
 use std::collections::BTreeMap;
-use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 pub const TENANT: &str = "t-jianghan";
 pub const UNIT: &str = "u-team-1";
@@ -138,7 +138,7 @@ pub struct World {
     pub people: BTreeMap<String, PersonFacts>,
     pub sequences: BTreeMap<String, i64>,
     pub chains: BTreeMap<ChainAct, Chain>,
-    new_id: Box<dyn Fn(&str) -> String>,
+    new_id: Box<dyn Fn(&str) -> String + Sync>,
 }
 
 impl World {
@@ -147,11 +147,8 @@ impl World {
     }
 
     pub fn with_profile(profile: ProcedureProfile) -> World {
-        let counter = Rc::new(Cell::new(0u64));
-        let new_id = Box::new(move |prefix: &str| {
-            counter.set(counter.get() + 1);
-            format!("{prefix}-{}", counter.get())
-        });
+        let counter = Arc::new(AtomicU64::new(0));
+        let new_id = Box::new(move |prefix: &str| format!("{prefix}-{}", counter.fetch_add(1, Ordering::Relaxed) + 1));
         World {
             rules: CaseRules::national(),
             profile,
