@@ -272,6 +272,12 @@ async fn serve(config: Config, url: &str) -> anyhow::Result<()> {
     }
     let signer = load_signer(&config, true)?;
     let state = AppState::new(store, chengguan_web::Options { secure_cookies: config.secure_cookies, signer, evidence: config.evidence()? });
+    if config.demo {
+        // Demo cases in several states, made through the case services (once).
+        if let Err(e) = chengguan_web::demo_cases::seed(&state).await {
+            tracing::warn!(error = %e.message(), "demo cases not seeded");
+        }
+    }
     // Checkpoints are made periodically (and on demand through the API); a restart loses nothing:
     // they are derived from the stored log.
     let cp_state = state.clone();

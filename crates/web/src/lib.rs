@@ -6,6 +6,8 @@ pub mod api;
 pub mod auth;
 pub mod calendar;
 pub mod cases;
+pub mod cases_ui;
+pub mod demo_cases;
 pub mod error;
 pub mod extract;
 pub mod i18n;
@@ -120,6 +122,7 @@ pub fn router(state: AppState) -> Router {
         .merge(overrides::routes())
         .merge(power::routes())
         .merge(cases::routes())
+        .merge(cases_ui::routes())
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
