@@ -162,6 +162,10 @@ pub(crate) fn nav(ctx: &Ctx, l: Lang, active: &str) -> Nav {
     items.push(("/rules", l.t("规则与依据", "Rules"), None));
     items.push(("/calendar", l.t("工作日历", "Calendar"), None));
     items.push(("/power", l.t("权责清单", "Power list"), None));
+    items.push(("/cases", l.t("案件", "Cases"), Some(Action::ViewCase)));
+    items.push(("/case-inbox", l.t("待办审批", "Approvals"), Some(Action::ApproveCase)));
+    items.push(("/case-warnings", l.t("预警", "Warnings"), Some(Action::ViewCase)));
+    items.push(("/interference", l.t("干预记录", "Interference"), Some(Action::ReportInterference)));
     Nav {
         tenant_name: ctx.tenant_name.clone(),
         username: ctx.account.username.clone(),
