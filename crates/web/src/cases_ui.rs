@@ -811,6 +811,8 @@ struct CasePage {
     gate: String,
     missing: Vec<String>,
     party: Vec<Fact>,
+    /// The viewer may show the party's data unmasked (a recorded read).
+    can_reveal: bool,
     deadlines: Vec<DeadlineRow>,
     submissions: Vec<SubmissionRow>,
     timeline: Vec<ActRow>,
@@ -924,6 +926,7 @@ struct PageInput {
     failed: String,
     posted: Fields,
     reported: bool,
+    reveal: bool,
 }
 
 /// A coded value of act data in words (party kind, source, outcome …); other values as they are.
@@ -1024,7 +1027,8 @@ fn data_facts(v: &Value, names: &BTreeMap<String, String>, ctx: &Ctx, l: Lang) -
 }
 
 async fn render_case(ctx: &Ctx, l: Lang, id: &str, input: PageInput) -> UiResult {
-    let d = cases::detail(ctx, id).await?;
+    let d = cases::detail(ctx, id, input.reveal).await?;
+    let can_reveal = !input.reveal && ctx.can(Action::ViewPersonalData, Some(&d.summary.unit_id));
     let c: Case = serde_json::from_value(d.case.clone())
         .map_err(|e| AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("案件数据无法读取: {e}"), format!("case data unreadable: {e}")))?;
     let (people, names) = people_choices(ctx).await?;
@@ -1279,6 +1283,7 @@ async fn render_case(ctx: &Ctx, l: Lang, id: &str, input: PageInput) -> UiResult
         gate: if d.gate_zh.is_empty() { String::new() } else { l.t(&d.gate_zh, &d.gate_en).to_owned() },
         missing: d.missing.iter().map(|w| l.t(&w.message_zh, &w.message_en).to_owned()).collect(),
         party,
+        can_reveal,
         deadlines,
         submissions,
         timeline,
@@ -1344,6 +1349,7 @@ async fn render_case(ctx: &Ctx, l: Lang, id: &str, input: PageInput) -> UiResult
 #[serde(deny_unknown_fields)]
 struct CasePageQuery {
     reported: Option<String>,
+    reveal: Option<String>,
 }
 
 async fn case_page(
@@ -1355,7 +1361,7 @@ async fn case_page(
 ) -> UiResult {
     let flash = read_flash(&headers);
     let clear = flash.is_some();
-    let input = PageInput { flash, error: None, failed: String::new(), posted: Vec::new(), reported: q.reported.is_some() };
+    let input = PageInput { flash, error: None, failed: String::new(), posted: Vec::new(), reported: q.reported.is_some(), reveal: q.reveal.is_some() };
     let mut r = render_case(&ctx, l, &id, input).await?;
     if clear {
         if let Ok(v) = flash_cookie(&ctx, &format!("/cases/{id}"), None).parse() {
@@ -1386,7 +1392,7 @@ async fn command_submit(UiCtx(ctx): UiCtx, l: Lang, Path(id): Path<String>, body
         Err(e) if e.status == StatusCode::NOT_FOUND => Err(UiErr(e)),
         Err(e) => {
             let status = e.status;
-            let input = PageInput { flash: None, error: Some(error_view(&e, l)), failed: name, posted: f, reported: false };
+            let input = PageInput { flash: None, error: Some(error_view(&e, l)), failed: name, posted: f, reported: false, reveal: false };
             with_status(render_case(&ctx, l, &id, input).await, status)
         }
     }
@@ -1608,7 +1614,7 @@ async fn interference_submit(UiCtx(ctx): UiCtx, l: Lang, body: Bytes) -> UiResul
         Err(e) if e.status == StatusCode::FORBIDDEN => Err(UiErr(e)),
         Err(e) => match case_id {
             Some(id) => {
-                let input = PageInput { flash: None, error: Some(error_view(&e, l)), failed: "interference".into(), posted: f, reported: false };
+                let input = PageInput { flash: None, error: Some(error_view(&e, l)), failed: "interference".into(), posted: f, reported: false, reveal: false };
                 with_status(render_case(&ctx, l, &id, input).await, e.status)
             }
             None => with_status(interference_render(&ctx, l, false, Some(error_view(&e, l)), f).await, e.status),

@@ -191,7 +191,14 @@ pub struct CertificateRules {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+pub struct DeadlineRules {
+    /// Periods that are the party's, not the bureau's: elapsed, never overdue.
+    pub party_periods: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
 struct File {
+    deadlines: DeadlineRules,
     certificates: CertificateRules,
     chains: ChainsFile,
     numbering: Numbering,
@@ -211,6 +218,7 @@ pub struct CaseRules {
     pub reviewers: Reviewers,
     pub evidence: EvidenceRules,
     pub certificates: CertificateRules,
+    pub deadlines: DeadlineRules,
 }
 
 impl CaseRules {
@@ -234,6 +242,7 @@ impl CaseRules {
             reviewers: f.reviewers,
             evidence: f.evidence,
             certificates: f.certificates,
+            deadlines: f.deadlines,
         })
     }
     pub fn national() -> &'static CaseRules {
