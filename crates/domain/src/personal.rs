@@ -18,7 +18,17 @@ pub fn personal_columns(table: Table) -> &'static [&'static str] {
         // The party of a case (a person's name, identity number, phone and address; an
         // organisation's representative is a person too).
         // The informant of a complaint is protected too (their identity must not leak to the party).
-        Table::Cases => &["party_name", "party_id_number", "party_phone", "party_address", "party_representative", "informant_name", "informant_unit", "informant_address", "informant_phone"],
+        Table::Cases => &[
+            "party_name",
+            "party_id_number",
+            "party_phone",
+            "party_address",
+            "party_representative",
+            "informant_name",
+            "informant_unit",
+            "informant_address",
+            "informant_phone",
+        ],
         Table::DeclaredRelations => &["related_name", "related_id_number"],
         Table::Interference => &["interferer_name"],
         _ => &[],

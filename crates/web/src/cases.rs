@@ -351,7 +351,8 @@ pub async fn list(ctx: &Ctx, q: &CaseQuery) -> ApiResult<Page<CaseSummary>> {
     };
     let rows = ctx.state.store.cases(&ctx.tenant_id, &filter).await?;
     let total = ctx.state.store.count_cases(&ctx.tenant_id, &filter).await? as usize;
-    let items = rows.iter().map(|r| summary(ctx, r, ctx.can(Action::ViewPersonalData, Some(&text(r, "unit_id"))))).collect();
+    // Lists always mask; unmasking is an explicit, recorded read of one case (`detail` with reveal).
+    let items = rows.iter().map(|r| summary(ctx, r, false)).collect();
     Ok(Page { items, total, offset, limit })
 }
 
@@ -416,10 +417,17 @@ async fn read_case(ctx: &Ctx, id: &str) -> ApiResult<(Case, Row)> {
     Ok((c, row))
 }
 
-pub async fn detail(ctx: &Ctx, id: &str) -> ApiResult<CaseDetail> {
+/// A case for its page. `reveal` shows the party's personal data unmasked (needs
+/// `view_personal_data`) and records that read in the full-process record (quality.md).
+pub async fn detail(ctx: &Ctx, id: &str, reveal: bool) -> ApiResult<CaseDetail> {
     let (c, row) = read_case(ctx, id).await?;
     ctx.require(Action::ViewCase, Some(&c.unit_id))?;
-    let reveal = ctx.can(Action::ViewPersonalData, Some(&c.unit_id));
+    if reveal {
+        ctx.require(Action::ViewPersonalData, Some(&c.unit_id))?;
+        // Its own subject, so the case's timeline (acts ↔ entries of `case/{id}`) stays aligned.
+        let change = Change::new("case.read_personal_data", format!("case/{id}/personal_data"));
+        ctx.state.store.commit(&ctx.tenant_id, &ctx.account.id, &change).await?;
+    }
     let loaded = load(ctx, &c.unit_id, &c.subject_unit_id).await?;
     let gen = id_gen;
     let env = loaded.env(&gen);
@@ -670,56 +678,107 @@ pub struct WarningItem {
 }
 
 /// Near-due and overdue deadlines: a handler sees their cases, leaders and inspectors their units.
+/// "Their cases" are the case's current handlers: a deadline row keeps the handlers of when it was
+/// last written (a complaint's reply deadline is opened before anyone is assigned, and handlers
+/// change by assignment or recusal).
 pub async fn warnings(ctx: &Ctx) -> ApiResult<Vec<WarningItem>> {
     ctx.require(Action::ViewCase, None)?;
     let me = ctx.account.person_id.clone().unwrap_or_default();
     let rows = ctx.state.store.open_deadlines(&ctx.tenant_id).await?;
     let wide = ctx.grants.iter().any(|g| matches!(g.role, Role::Leader | Role::Inspector));
-    Ok(rows
-        .iter()
-        .filter(|r| text(r, "warning") != "none")
-        .filter(|r| {
-            let unit = text(r, "unit_id");
-            ctx.can(Action::ViewCase, Some(&unit)) && (wide || text(r, "handler_ids").contains(&format!(",{me},")))
-        })
-        .map(|r| WarningItem {
-            case_id: text(r, "case_id"),
+    let mut handles: BTreeMap<String, bool> = BTreeMap::new();
+    let mut out = Vec::new();
+    for r in rows.iter().filter(|r| text(r, "warning") != "none" && ctx.can(Action::ViewCase, Some(&text(r, "unit_id")))) {
+        let case_id = text(r, "case_id");
+        if !wide {
+            let mine = match handles.get(&case_id) {
+                Some(m) => *m,
+                None => {
+                    let case = ctx.state.store.case_row(&ctx.tenant_id, &case_id).await?;
+                    let m = !me.is_empty() && case.is_some_and(|c| text(&c, "handler_ids").contains(&format!(",{me},")));
+                    handles.insert(case_id.clone(), m);
+                    m
+                }
+            };
+            if !mine {
+                continue;
+            }
+        }
+        out.push(WarningItem {
+            case_id,
             unit_id: text(r, "unit_id"),
             rule: text(r, "rule"),
             citation: text(r, "citation"),
             due: text(r, "due"),
             warning: text(r, "warning"),
             explanation_zh: text(r, "explanation_zh"),
-        })
-        .collect())
+        });
+    }
+    Ok(out)
 }
 
 /// The deadline sweep: marks open deadlines near-due or overdue at `now`. Idempotent (a row is
 /// written only when its warning changes) and stateless between runs (it reads the table), so it
 /// survives restarts. Returns the number of deadlines whose warning changed.
+///
+/// A command that closes or moves a deadline rewrites it together with its case (a new version);
+/// the sweep commits expecting the versions of the cases it read before their deadlines, so it
+/// never writes back a deadline as it was before such a command (it reads again instead).
 pub async fn sweep(state: &AppState, now: NaiveDateTime) -> Result<usize, AppError> {
     let mut changed = 0;
     for t in state.store.tenants().await? {
         let eff = overrides::effective(state, &t.id).await?;
         let lead = eff.procedure.get("platform.warning_lead").ok().and_then(|r| r.quantity()).map(|q| q.value.max(0) as u32).unwrap_or(0);
-        let mut rows = Vec::new();
-        for r in state.store.open_deadlines(&t.id).await? {
-            let due = text(&r, "due");
-            // A due date not computable yet (its year's calendar is missing) stays without warning;
-            // the case page shows why.
-            let Ok(day) = NaiveDate::parse_from_str(due.get(..10).unwrap_or(""), "%Y-%m-%d") else { continue };
-            let near_from = deadline::working_days_before(&eff.calendar, day, lead).unwrap_or(day);
-            let w = warning_of(&due, near_from, now);
-            if text(&r, "warning") != w {
-                rows.push(r.clone().set("warning", w));
+        let warned = |rows: Vec<Row>| -> Vec<Row> {
+            rows.into_iter()
+                .filter_map(|r| {
+                    let due = text(&r, "due");
+                    // A due date not computable yet (its year's calendar is missing) stays without
+                    // warning; the case page shows why.
+                    let day = NaiveDate::parse_from_str(due.get(..10).unwrap_or(""), "%Y-%m-%d").ok()?;
+                    let near_from = deadline::working_days_before(&eff.calendar, day, lead).unwrap_or(day);
+                    let w = warning_of(&due, near_from, now);
+                    if CaseRules::national().deadlines.party_periods.contains(&text(&r, "rule")) {
+                        // The party's own period: once it has passed the bureau may proceed and
+                        // nobody is late, so it is marked elapsed, never near or overdue.
+                        return (w == "overdue").then(|| r.set("status", "elapsed").set("closed_at", now.format("%Y-%m-%dT%H:%M:%S").to_string()));
+                    }
+                    (text(&r, "warning") != w).then(|| r.set("warning", w))
+                })
+                .collect()
+        };
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let cases: std::collections::BTreeSet<String> = warned(state.store.open_deadlines(&t.id).await?).iter().map(|r| text(r, "case_id")).collect();
+            if cases.is_empty() {
+                break;
+            }
+            let mut change = Change::new("deadline.sweep", "deadlines");
+            for id in &cases {
+                let version = state.store.case_row(&t.id, id).await?.map(|r| int(&r, "version"));
+                change = change.expect(Table::Cases, id.clone(), version);
+            }
+            change.rows = warned(state.store.open_deadlines(&t.id).await?).into_iter().filter(|r| cases.contains(&text(r, "case_id"))).collect();
+            if change.rows.is_empty() {
+                break;
+            }
+            let n = change.rows.len();
+            match state.store.commit(&t.id, "system", &change).await {
+                Ok(_) => {
+                    changed += n;
+                    break;
+                }
+                Err(StoreError::Conflict(_)) if attempts < RETRIES => continue,
+                Err(StoreError::Conflict(e)) => {
+                    // The tenant's cases keep changing: its warnings wait for the next run; the
+                    // other tenants are swept now.
+                    tracing::warn!(tenant = %t.id, error = %e, "deadline sweep: cases changed during every attempt; retrying at the next run");
+                    break;
+                }
+                Err(e) => return Err(e.into()),
             }
         }
-        if rows.is_empty() {
-            continue;
-        }
-        changed += rows.len();
-        let change = Change { rows, ..Change::new("deadline.sweep", "deadlines") };
-        state.store.commit(&t.id, "system", &change).await?;
     }
     Ok(changed)
 }
@@ -1037,11 +1096,18 @@ pub async fn api_register(ctx: Ctx, headers: HeaderMap, Json(reg): Json<Registra
     Ok((if r.replayed { StatusCode::OK } else { StatusCode::CREATED }, axum::Json(r)))
 }
 
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct RevealQuery {
+    /// Show the party's personal data unmasked (needs view_personal_data; the read is recorded).
+    pub reveal: Option<bool>,
+}
+
 /// A case: summary, aggregate, gate and what is missing, deadlines with citations, timeline, the
 /// caller's commands.
-#[utoipa::path(get, path = "/api/v1/cases/{id}", params(("id" = String, Path)), responses((status = 200, body = CaseDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-pub async fn api_get(ctx: Ctx, Path(id): Path<String>) -> ApiResult<axum::Json<CaseDetail>> {
-    Ok(axum::Json(detail(&ctx, &id).await?))
+#[utoipa::path(get, path = "/api/v1/cases/{id}", params(("id" = String, Path), RevealQuery), responses((status = 200, body = CaseDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn api_get(ctx: Ctx, Path(id): Path<String>, Query(q): Query<RevealQuery>) -> ApiResult<axum::Json<CaseDetail>> {
+    Ok(axum::Json(detail(&ctx, &id, q.reveal.unwrap_or(false)).await?))
 }
 
 /// Issue a command on a case: `{"command": "<name>", ...fields}` (names and fields in

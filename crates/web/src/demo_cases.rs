@@ -111,7 +111,10 @@ pub async fn seed(state: &AppState) -> ApiResult<usize> {
 
     // 4. A complaint lead to check (the complainant must be told within the profile's period).
     let mut lead = register("万松园路夜间噪声扰民投诉", "市民投诉夜间烧烤摊占道经营、噪声扰民", "complaint");
-    lead.informant = Some(chengguan_domain::case::Informant { name: "示例投诉人".into(), unit: String::new(), address: "万松园路".into(), phone: "13900002222".into() });
+    lead.informant =
+        Some(chengguan_domain::case::Informant {
+            name: "示例投诉人".into(), unit: String::new(), address: "万松园路".into(), phone: "13900002222".into()
+        });
     cases::register(&officer, lead, None).await?;
     Ok(4)
 }

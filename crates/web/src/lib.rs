@@ -63,10 +63,29 @@ pub struct Clock {
     offset_secs: std::sync::atomic::AtomicI64,
 }
 
+/// A fixed "today" for test processes (set once by the test harness before any server starts), so
+/// the suites do not depend on the date they run on — e.g. on whether a period runs into a year
+/// whose holiday notice is not yet in the calendar. Production never sets it.
+static FIXED_TODAY: std::sync::OnceLock<chrono::NaiveDate> = std::sync::OnceLock::new();
+
+/// Tests only: fixes the date `services::today()` and `Clock::now()` start from.
+pub fn fix_today_for_tests(day: chrono::NaiveDate) {
+    let _ = FIXED_TODAY.set(day);
+}
+
+/// The real local time, or the fixed test day at the real time of day.
+pub(crate) fn local_now() -> chrono::NaiveDateTime {
+    let real = (chrono::Utc::now() + chrono::Duration::hours(8)).naive_utc();
+    match FIXED_TODAY.get() {
+        Some(d) => d.and_time(real.time()),
+        None => real,
+    }
+}
+
 impl Clock {
     pub fn now(&self) -> chrono::NaiveDateTime {
         let offset = self.offset_secs.load(std::sync::atomic::Ordering::Relaxed);
-        (chrono::Utc::now() + chrono::Duration::hours(8) + chrono::Duration::seconds(offset)).naive_utc()
+        local_now() + chrono::Duration::seconds(offset)
     }
     /// Moves the clock forward (tests only; production never calls it).
     pub fn advance(&self, by: chrono::Duration) {

@@ -21,7 +21,7 @@ pub fn new_id(prefix: &str) -> String {
 
 /// Today in the bureau's time zone (Asia/Shanghai, UTC+8, no daylight saving).
 pub fn today() -> NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+    crate::local_now().date()
 }
 
 fn parse_enum<T>(v: &str, parse: fn(&str) -> Option<T>, field: &str) -> ApiResult<T> {

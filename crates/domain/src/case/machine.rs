@@ -435,16 +435,40 @@ fn open_deadline(case: &mut Case, env: &Env, key: &str, start: NaiveDateTime, zh
 
 /// Recomputes a deadline with its pauses and extensions (each under the rule that grants it).
 fn recompute(env: &Env, d: &mut CaseDeadline) -> Result<(), Refusal> {
-    let mut x = deadline::deadline(env.calendar, None, rule(env, &d.rule)?, d.starts_at)?;
-    for (grant, from, to) in &d.pauses {
-        x = x.pause(env.calendar, rule(env, grant)?, *from, *to)?;
+    let base = rule(env, &d.rule)?;
+    let pauses = d.pauses.iter().map(|(g, from, to)| Ok((rule(env, g)?, *from, *to))).collect::<Result<Vec<_>, Refusal>>()?;
+    let extensions = d.extensions.iter().map(|(g, reference, on)| Ok((rule(env, g)?, reference.clone(), *on))).collect::<Result<Vec<_>, Refusal>>()?;
+    let computed = deadline::deadline(env.calendar, None, base, d.starts_at).and_then(|x| {
+        let x = pauses.iter().try_fold(x, |x, (g, from, to)| x.pause(env.calendar, g, *from, *to))?;
+        extensions.iter().try_fold(x, |x, (g, reference, on)| {
+            x.extend(env.calendar, g, Approval { approved_by: String::new(), approved_on: *on, reference: reference.clone() })
+        })
+    });
+    match computed {
+        Ok(x) => {
+            d.due = due_text(x.due);
+            d.explanation_zh = x.explanation_zh;
+            d.explanation_en = x.explanation_en;
+        }
+        // As when it was opened (`open_deadline`): a decision period ending in a year the calendar
+        // does not cover yet stays recorded as not computable, with its pauses and extensions, so
+        // an approved extension or a resumption is not blocked by the missing holiday notice. The
+        // extension's limit on the number of times still holds.
+        Err(deadline::DeadlineError::NotCovered(e)) if d.rule == "apl.decision_period" => {
+            for (g, _, _) in &extensions {
+                if let RuleKind::Extension { max_times, .. } = &g.kind {
+                    if extensions.iter().filter(|(x, _, _)| x.key == g.key).count() > *max_times as usize {
+                        return Err(deadline::DeadlineError::ExtensionsExhausted { grant: g.key.clone(), rule: d.rule.clone(), max: *max_times }.into());
+                    }
+                }
+            }
+            let why = Refusal::from(deadline::DeadlineError::NotCovered(e));
+            d.due = String::new();
+            d.explanation_zh = format!("无法计算到期日：{}", why.message_zh);
+            d.explanation_en = format!("the due date cannot be computed: {}", why.message_en);
+        }
+        Err(e) => return Err(e.into()),
     }
-    for (grant, reference, on) in &d.extensions {
-        x = x.extend(env.calendar, rule(env, grant)?, Approval { approved_by: String::new(), approved_on: *on, reference: reference.clone() })?;
-    }
-    d.due = due_text(x.due);
-    d.explanation_zh = x.explanation_zh;
-    d.explanation_en = x.explanation_en;
     d.dirty = true;
     Ok(())
 }
@@ -546,7 +570,11 @@ fn not_auxiliary(actor: &Actor, what_zh: &str, what_en: &str) -> Result<(), Refu
 fn after_notice(c: &Case, on: NaiveDate, today: NaiveDate) -> Result<(), Refusal> {
     let served = c.notice.as_ref().map(|n| n.served_on).unwrap_or(today);
     if on < served || on > today {
-        return Err(bad("case.date_out_of_range", format!("日期须在告知书送达之日（{served}）至今天之间"), format!("the date must be between the notice's service ({served}) and today")));
+        return Err(bad(
+            "case.date_out_of_range",
+            format!("日期须在告知书送达之日（{served}）至今天之间"),
+            format!("the date must be between the notice's service ({served}) and today"),
+        ));
     }
     Ok(())
 }

@@ -44,7 +44,10 @@ async fn login_succeeds_with_the_right_password_only() {
     let me = app.get_ok(&token, "/api/v1/me").await;
     assert_eq!(me["username"], "officer");
     assert_eq!(me["grants"], json!([{"role": "officer", "org_unit_id": "u-team-01"}]));
-    assert_eq!(me["actions"], json!(["view_org", "view_people", "view_staffing", "upload_evidence", "view_evidence"]));
+    assert_eq!(
+        me["actions"],
+        json!(["view_org", "view_people", "view_staffing", "upload_evidence", "view_evidence", "view_case", "handle_case", "report_interference"])
+    );
 
     let before = app.ledger_len().await;
     let wrong = expect_error(login(&app, "officer", "Chengguan@2025").await, StatusCode::UNAUTHORIZED, "bad_credentials").await;

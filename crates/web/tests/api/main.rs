@@ -3,6 +3,7 @@
 
 mod auth;
 mod calendar;
+mod case_gates;
 mod cases;
 mod helpers;
 mod input;

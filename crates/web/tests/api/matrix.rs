@@ -21,7 +21,12 @@
 //! Targets: u-team-01 (the officer's own team), u-team-02 (another street's team: guided by the
 //! bureau, outside officer/auxiliary scope) and u-disposal-01 (outside the bureau's guided scope,
 //! so it separates `guided` from `tenant`, and the disposer's own unit).
+//!
+//! The case actions (网上办案) follow the same table; a second table gives, for every role and every
+//! case command, whether the policy lets it through (the case rules may still refuse: 422) or not
+//! (403, nothing changed).
 
+use crate::cases::{filed_case, lead, now};
 use crate::helpers::*;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -29,7 +34,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 const TARGETS: [&str; 3] = ["u-team-01", "u-team-02", "u-disposal-01"];
 
-const ACTIONS: [&str; 11] = [
+const ACTIONS: [&str; 16] = [
     "view_org",
     "manage_org",
     "view_people",
@@ -41,25 +46,32 @@ const ACTIONS: [&str; 11] = [
     "view_record",
     "upload_evidence",
     "view_evidence",
+    "view_case",
+    "handle_case",
+    "approve_case",
+    "report_interference",
+    "view_interference",
 ];
 
 /// Per account (username) and action: the verdict for each of TARGETS in order. `Y` allowed, `-` denied.
 /// `view_record`, `upload_evidence` and `view_evidence` have no target unit yet (the record and
 /// the evidence store are the tenant's; cases will scope evidence): their three cells are equal.
+/// Case actions: `view_case`, `handle_case`, `approve_case` on a case (or a new lead) in the unit;
+/// anyone logs interference anywhere (seed 001); inspectors and leaders read it in their scope.
 #[rustfmt::skip]
-const EXPECTED: [(&str, [&str; 11]); 11] = [
-    //                 view_org manage_org view_people manage_people view_staffing personal view_accounts manage_accounts view_record upload_ev view_ev
-    ("officer",        ["Y--",   "---",     "Y--",      "---",        "Y--",        "---",   "---",        "---",          "---",      "YYY",    "YYY"]),
-    ("auxiliary",      ["Y--",   "---",     "---",      "---",        "---",        "---",   "---",        "---",          "---",      "---",    "---"]),
-    ("legal_reviewer", ["YY-",   "---",     "YY-",      "---",        "YY-",        "---",   "---",        "---",          "---",      "---",    "YYY"]),
-    ("lawyer",         ["YY-",   "---",     "---",      "---",        "---",        "---",   "---",        "---",          "---",      "---",    "---"]),
-    ("leader",         ["YY-",   "---",     "YY-",      "---",        "YY-",        "YY-",   "---",        "---",          "YYY",      "YYY",    "YYY"]),
-    ("dispatcher",     ["YYY",   "---",     "---",      "---",        "---",        "---",   "---",        "---",          "---",      "---",    "---"]),
-    ("supervisor",     ["YYY",   "---",     "---",      "---",        "---",        "---",   "---",        "---",          "---",      "YYY",    "---"]),
-    ("disposer",       ["--Y",   "---",     "---",      "---",        "---",        "---",   "---",        "---",          "---",      "YYY",    "---"]),
-    ("inspector",      ["YY-",   "---",     "YY-",      "---",        "YY-",        "YY-",   "---",        "---",          "YYY",      "YYY",    "YYY"]),
-    ("admin",          ["YYY",   "YYY",     "YYY",      "YYY",        "YYY",        "YYY",   "YYY",        "YYY",          "YYY",      "YYY",    "YYY"]),
-    ("assessor",       ["YYY",   "---",     "---",      "---",        "YYY",        "---",   "---",        "---",          "---",      "---",    "---"]),
+const EXPECTED: [(&str, [&str; 16]); 11] = [
+    //                 view_org manage_org view_people manage_people view_staffing personal view_accounts manage_accounts view_record upload_ev view_ev  view_case handle_case approve_case report_itf view_itf
+    ("officer",        ["Y--",   "---",     "Y--",      "---",        "Y--",        "---",   "---",        "---",          "---",      "YYY",    "YYY",   "Y--",    "Y--",      "---",       "YYY",     "---"]),
+    ("auxiliary",      ["Y--",   "---",     "---",      "---",        "---",        "---",   "---",        "---",          "---",      "---",    "---",   "---",    "---",      "---",       "YYY",     "---"]),
+    ("legal_reviewer", ["YY-",   "---",     "YY-",      "---",        "YY-",        "---",   "---",        "---",          "---",      "---",    "YYY",   "YY-",    "---",      "YY-",       "YYY",     "---"]),
+    ("lawyer",         ["YY-",   "---",     "---",      "---",        "---",        "---",   "---",        "---",          "---",      "---",    "---",   "YY-",    "---",      "YY-",       "YYY",     "---"]),
+    ("leader",         ["YY-",   "---",     "YY-",      "---",        "YY-",        "YY-",   "---",        "---",          "YYY",      "YYY",    "YYY",   "YY-",    "YY-",      "YY-",       "YYY",     "YY-"]),
+    ("dispatcher",     ["YYY",   "---",     "---",      "---",        "---",        "---",   "---",        "---",          "---",      "---",    "---",   "---",    "---",      "---",       "YYY",     "---"]),
+    ("supervisor",     ["YYY",   "---",     "---",      "---",        "---",        "---",   "---",        "---",          "---",      "YYY",    "---",   "---",    "---",      "---",       "YYY",     "---"]),
+    ("disposer",       ["--Y",   "---",     "---",      "---",        "---",        "---",   "---",        "---",          "---",      "YYY",    "---",   "---",    "---",      "---",       "YYY",     "---"]),
+    ("inspector",      ["YY-",   "---",     "YY-",      "---",        "YY-",        "YY-",   "---",        "---",          "YYY",      "YYY",    "YYY",   "YY-",    "---",      "---",       "YYY",     "YY-"]),
+    ("admin",          ["YYY",   "YYY",     "YYY",      "YYY",        "YYY",        "YYY",   "YYY",        "YYY",          "YYY",      "YYY",    "YYY",   "---",    "---",      "---",       "YYY",     "---"]),
+    ("assessor",       ["YYY",   "---",     "---",      "---",        "YYY",        "---",   "---",        "---",          "---",      "---",    "---",   "---",    "---",      "---",       "YYY",     "---"]),
 ];
 
 /// A small PDF, different each time (content-addressed files would otherwise coincide).
@@ -74,9 +86,11 @@ struct Target {
     unit: &'static str,
     person: String,
     account: String,
+    /// A lead registered in the unit (for the case actions).
+    case: String,
 }
 
-async fn targets(app: &TestApp, admin: &str) -> Vec<Target> {
+async fn targets(app: &TestApp, admin: &str, officer: &str, leader: &str) -> Vec<Target> {
     // u-team-02 has no demo account: the admin creates one granted there (before any measurement).
     let r = app
         .post(
@@ -87,11 +101,29 @@ async fn targets(app: &TestApp, admin: &str) -> Vec<Target> {
         .await;
     let team02_account = expect_json(r, StatusCode::CREATED).await["id"].as_str().unwrap().to_owned();
     let accounts = ["a-officer".to_owned(), team02_account, "a-disposer".to_owned()];
+    // A lead in each unit: the officer's in team 01, the leader's in team 02. No enforcement subject
+    // covers a disposal department, so no one can register a case there over the API; the probe's
+    // case is written to the store directly (a copy of team 01's, moved).
+    let tenant = app.tenant_id().await;
+    let team01_case = lead(app, officer, "u-team-01", json!({})).await;
+    let team02_case = lead(app, leader, "u-team-02", json!({})).await;
+    let row = app.store.case_row(&tenant, &team01_case).await.unwrap().unwrap();
+    let mut moved = chengguan_domain::case::Case::from_row(&row).unwrap();
+    moved.id = format!("{team01_case}-disposal");
+    moved.unit_id = "u-disposal-01".into();
+    let change = chengguan_domain::Change::new("case.register", format!("case/{}", moved.id)).row(moved.to_row(&tenant));
+    app.store.commit(&tenant, "system", &change).await.unwrap();
+    let cases = [team01_case, team02_case, moved.id];
+    // An interference record in each unit, logged by the admin.
+    for unit in TARGETS {
+        let r = app.post(admin, "/api/v1/interference", json!({"unit_id": unit, "method": "打招呼", "content": "矩阵测试的干预记录"})).await;
+        expect_json(r, StatusCode::CREATED).await;
+    }
     let mut out = Vec::new();
-    for (unit, account) in TARGETS.into_iter().zip(accounts) {
+    for ((unit, account), case) in TARGETS.into_iter().zip(accounts).zip(cases) {
         let people = app.people_in(unit).await;
         assert!(people.len() >= 3, "{unit} has people");
-        out.push(Target { unit, person: people[1].id.clone(), account });
+        out.push(Target { unit, person: people[1].id.clone(), account, case });
     }
     out
 }
@@ -104,7 +136,7 @@ async fn every_role_action_and_target_is_allowed_or_denied_as_the_table_says() {
     for (user, _) in EXPECTED {
         tokens.insert(user, app.token(user).await);
     }
-    let targets = targets(&app, &tokens["admin"]).await;
+    let targets = targets(&app, &tokens["admin"], &tokens["officer"], &tokens["leader"]).await;
     let evidence = expect_json(app.post_raw(&tokens["admin"], "/api/v1/evidence", "application/pdf", pdf(0)).await, StatusCode::CREATED).await["sha256"]
         .as_str()
         .unwrap()
@@ -263,16 +295,86 @@ async fn every_role_action_and_target_is_allowed_or_denied_as_the_table_says() {
                         }
                         assert_eq!(app.ledger_len().await, before, "{cell}: a read wrote to the record");
                     }
+                    "view_case" => {
+                        let r = app.get(token, &format!("/api/v1/cases?unit_id={}", t.unit)).await;
+                        if allowed {
+                            let v = expect_json(r, StatusCode::OK).await;
+                            let items = v["items"].as_array().unwrap();
+                            assert!(items.iter().any(|c| c["id"] == t.case.as_str()), "{cell}: {v}");
+                            assert!(items.iter().all(|c| c["unit_id"] == t.unit), "{cell}: {v}");
+                        } else {
+                            deny(r, &cell).await;
+                        }
+                        assert_eq!(app.ledger_len().await, before, "{cell}: a read wrote to the record");
+                    }
+                    "handle_case" => {
+                        let title = format!("矩阵线索{n}");
+                        let body = json!({"unit_id": t.unit, "source": "patrol", "lead_on": now(&app).date(), "title": title, "content": "巡查发现"});
+                        let r = app.post(token, "/api/v1/cases", body).await;
+                        let stored = || async {
+                            app.store.table_rows(&tenant, chengguan_domain::Table::Cases).await.unwrap().iter().any(|c| c.text("title") == Some(title.as_str()))
+                        };
+                        if allowed {
+                            let v = expect_json(r, StatusCode::CREATED).await;
+                            assert_eq!(v["state"], "registered", "{cell}");
+                            assert!(stored().await, "{cell}: the lead was not stored");
+                            assert_eq!(app.ledger_len().await, before + 1, "{cell}");
+                        } else {
+                            deny(r, &cell).await;
+                            assert!(!stored().await, "{cell}: a lead was stored");
+                            assert_eq!(app.ledger_len().await, before, "{cell}");
+                        }
+                    }
+                    "approve_case" => {
+                        // An opinion without text: the policy decides first (403); past it the case
+                        // rules refuse the empty opinion (422). Nothing is written either way.
+                        let r = app.post(token, &format!("/api/v1/cases/{}/commands", t.case), json!({"command": "approve", "opinion": ""})).await;
+                        if allowed {
+                            let v = expect_json(r, StatusCode::UNPROCESSABLE_ENTITY).await;
+                            assert_eq!(v["error"]["code"], "case.missing_field", "{cell}: {v}");
+                        } else {
+                            deny(r, &cell).await;
+                        }
+                        assert_eq!(app.ledger_len().await, before, "{cell}");
+                    }
+                    "report_interference" => {
+                        let r = app.post(token, "/api/v1/interference", json!({"unit_id": t.unit, "method": "说情", "content": format!("探针{n}")})).await;
+                        if allowed {
+                            let v = expect_json(r, StatusCode::CREATED).await;
+                            assert_eq!((v["unit_id"].as_str(), v["status"].as_str()), (Some(t.unit), Some("reported")), "{cell}");
+                            assert_eq!(app.ledger_len().await, before + 1, "{cell}");
+                        } else {
+                            deny(r, &cell).await;
+                            assert_eq!(app.ledger_len().await, before, "{cell}");
+                        }
+                    }
+                    "view_interference" => {
+                        // The list is filtered by scope: a unit is visible when its records are listed;
+                        // an account without the action at all is refused.
+                        let r = app.get(token, "/api/v1/interference").await;
+                        if allowed {
+                            let v = expect_json(r, StatusCode::OK).await;
+                            assert!(v.as_array().unwrap().iter().any(|x| x["unit_id"] == t.unit), "{cell}: {v}");
+                        } else if r.status() == StatusCode::OK {
+                            let v: Value = r.json().await.unwrap();
+                            assert!(!v.as_array().unwrap().iter().any(|x| x["unit_id"] == t.unit), "{cell}: {v}");
+                        } else {
+                            deny(r, &cell).await;
+                        }
+                        assert_eq!(app.ledger_len().await, before, "{cell}: a read wrote to the record");
+                    }
                     other => panic!("no probe for {other}"),
                 }
             }
         }
     }
-    assert_eq!(n, 11 * 11 * 3);
+    assert_eq!(n, 11 * 16 * 3);
     // A guard against a table that allows (or denies) everything by mistake.
     // officer 3+6, auxiliary 1, legal_reviewer 6+3, lawyer 2, leader 11+6, dispatcher 3,
-    // supervisor 3+3, disposer 1+3, inspector 11+6, admin 27+6, assessor 6.
-    assert_eq!(allowed_cells, 74 + 33);
+    // supervisor 3+3, disposer 1+3, inspector 11+6, admin 27+6, assessor 6; then the case actions:
+    // view_case 1+2+2+2+2, handle_case 1+2, approve_case 2+2+2, report_interference 11×3,
+    // view_interference 2+2.
+    assert_eq!(allowed_cells, 74 + 33 + 9 + 3 + 6 + 33 + 4);
 }
 
 /// A denied cell: 403 with the JSON error naming the refusal.
@@ -351,4 +453,142 @@ async fn a_filter_outside_scope_is_refused() {
     assert_eq!(v["total"], 17);
     expect_error(app.get(&officer, "/api/v1/people?unit=u-team-02").await, StatusCode::FORBIDDEN, "forbidden").await;
     expect_error(app.get(&officer, "/api/v1/people?unit=u-street-01&subtree=true").await, StatusCode::FORBIDDEN, "forbidden").await;
+}
+
+/// Per case command (every name the API accepts): the policy verdict for each account, columns in
+/// the order of `CASE_ROLES`. `Y`: the policy lets it through to the case rules (the probe's body
+/// is then refused by them with a 422: it never changes the case); `-`: 403. Written by hand from
+/// the roles' duties: officers investigate and propose (handle_case); legal reviewers, lawyers and
+/// leaders review, approve, decide, assign and arrange hearings (approve_case); the hearing host
+/// records the hearing with either; leaders may do both; everyone else has no case command.
+const CASE_ROLES: [&str; 11] =
+    ["officer", "auxiliary", "legal_reviewer", "lawyer", "leader", "dispatcher", "supervisor", "disposer", "inspector", "admin", "assessor"];
+
+#[rustfmt::skip]
+const CASE_EXPECTED: [(&str, &str); 32] = [
+    //                          officer aux reviewer lawyer leader dispatcher supervisor disposer inspector admin assessor
+    ("record_check",           "Y---Y------"),
+    ("propose_filing",         "Y---Y------"),
+    ("propose_disposal",       "Y---Y------"),
+    ("approve",                "--YYY------"),
+    ("reject",                 "--YYY------"),
+    ("assign_handlers",        "--YYY------"),
+    ("request_recusal",        "Y---Y------"),
+    ("decide_recusal",         "--YYY------"),
+    ("add_evidence",           "Y---Y------"),
+    ("request_preservation",   "Y---Y------"),
+    ("decide_preservation",    "Y---Y------"),
+    ("request_assistance",     "Y---Y------"),
+    ("answer_assistance",      "Y---Y------"),
+    ("confirm_address",        "Y---Y------"),
+    ("submit_report",          "Y---Y------"),
+    ("propose_notice",         "Y---Y------"),
+    ("serve_notice",           "Y---Y------"),
+    ("record_statement",       "Y---Y------"),
+    ("waive_statement",        "Y---Y------"),
+    ("request_hearing",        "Y---Y------"),
+    ("schedule_hearing",       "--YYY------"),
+    ("record_hearing",         "Y-YYY------"),
+    ("record_discussion",      "--YYY------"),
+    ("propose_decision",       "Y---Y------"),
+    ("serve",                  "Y---Y------"),
+    ("notify_informant",       "Y---Y------"),
+    ("request_suspension",     "Y---Y------"),
+    ("resume",                 "--YYY------"),
+    ("request_extension",      "Y---Y------"),
+    ("request_termination",    "Y---Y------"),
+    ("request_transfer_out",   "Y---Y------"),
+    ("void_number",            "--YYY------"),
+];
+
+/// A well-formed body for each command that the case rules refuse on the probe's case (a patrol
+/// case under investigation with no submission pending): empty texts, wrong states, no such index.
+fn probe_body(name: &str, at: chrono::NaiveDateTime) -> Value {
+    let day = at.date();
+    let body = match name {
+        "record_check" => json!({"finding": "", "violation_found": true}),
+        "propose_filing" => {
+            json!({"cause_code": "SZ-001", "party": {"kind": "person", "name": "某"}, "violation_on": day, "handlers": [], "facts": "", "reason": ""})
+        }
+        "propose_disposal" => json!({"outcome": "decline", "reason": ""}),
+        "approve" | "reject" => json!({"opinion": ""}),
+        "assign_handlers" => json!({"handlers": []}),
+        "request_recusal" => json!({"person_id": "nobody", "applicant": "party", "reason": ""}),
+        "decide_recusal" => json!({"index": 99, "accepted": true, "reason": ""}),
+        "add_evidence" => json!({"evidence": {"kind": "no_such_kind", "title": "探针", "collected_at": at}}),
+        "request_preservation" => json!({"items": [], "place": "", "reason": ""}),
+        "decide_preservation" => json!({"index": 99, "outcome": ""}),
+        "request_assistance" => json!({"department": "", "request": "", "sent_on": day}),
+        "answer_assistance" => json!({"index": 99, "answer": "", "received_on": day}),
+        "confirm_address" => json!({"address": {"address": "", "signed_on": day}}),
+        "submit_report" => json!({"findings": "", "evidence_summary": "", "provisions": "", "proposal": {"outcome": "penalty"}}),
+        "propose_notice" | "resume" => json!({}),
+        "serve_notice" => json!({"served_on": day, "method": ""}),
+        "record_statement" => json!({"on": day, "content": "", "accepted": false, "reasons": ""}),
+        "waive_statement" => json!({"on": day, "signed": false}),
+        "request_hearing" => json!({"on": day}),
+        "schedule_hearing" => json!({"at": at, "place": "", "host": "nobody", "recorder": "nobody", "public": true, "notice_served_on": day}),
+        "record_hearing" => json!({"result": "held", "transcript": "", "host_opinion": ""}),
+        "record_discussion" => json!({"held_on": day, "chair": "nobody", "attendees": [], "recorder": "nobody", "opinions": "", "conclusion": "penalty"}),
+        "propose_decision" => json!({}),
+        "serve" => json!({"method": "in_person", "served_at": at, "recipient": "", "place": ""}),
+        "notify_informant" => json!({"on": day, "method": "", "content": ""}),
+        "request_suspension" => json!({"pause_rule": "none", "reason": ""}),
+        "request_extension" => json!({"extension_rule": "none", "reason": ""}),
+        "request_termination" => json!({"reason": ""}),
+        "request_transfer_out" => json!({"receiving_body": "", "reason": ""}),
+        "void_number" => json!({"number_id": "none", "reason": ""}),
+        other => panic!("no probe body for {other}"),
+    };
+    let mut body = body;
+    body["command"] = json!(name);
+    body
+}
+
+#[tokio::test]
+async fn every_role_and_case_command_is_let_through_or_refused_by_the_policy_as_the_table_says() {
+    let app = spawn_app().await;
+    let tenant = app.tenant_id().await;
+    let mut tokens = BTreeMap::new();
+    for user in CASE_ROLES {
+        tokens.insert(user, app.token(user).await);
+    }
+    let names: BTreeSet<&str> = CASE_EXPECTED.iter().map(|(n, _)| *n).collect();
+    assert_eq!(names, chengguan_domain::case::Command::NAMES.into_iter().collect::<BTreeSet<_>>(), "the table covers every command");
+    // A filed case of team 01 (officer and a colleague handle it), and a lead of team 02.
+    let id = filed_case(&app, &tokens["officer"], &tokens["leader"], "矩阵").await;
+    let other_team = lead(&app, &tokens["leader"], "u-team-02", json!({})).await;
+    let at = now(&app);
+    let start = app.snapshot(&tenant).await;
+    let (mut through, mut refused) = (0, 0);
+    for (name, row) in CASE_EXPECTED {
+        assert_eq!(row.len(), CASE_ROLES.len(), "{name}");
+        for (user, verdict) in CASE_ROLES.iter().zip(row.chars()) {
+            let cell = format!("{user} × {name}");
+            let before = app.ledger_len().await;
+            let r = app.post(&tokens[user], &format!("/api/v1/cases/{id}/commands"), probe_body(name, at)).await;
+            match verdict {
+                'Y' => {
+                    let status = r.status();
+                    let v: Value = r.json().await.unwrap();
+                    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{cell}: past the policy, the case rules refuse the probe: {v}");
+                    assert!(v["error"]["code"].as_str().unwrap().starts_with("case."), "{cell}: {v}");
+                    through += 1;
+                }
+                '-' => {
+                    deny(r, &cell).await;
+                    refused += 1;
+                }
+                c => panic!("bad cell {c:?}"),
+            }
+            assert_eq!(app.ledger_len().await, before, "{cell}: the record grew");
+        }
+        // The officer's grant is on team 01 only: every command on team 02's case is refused.
+        let r = app.post(&tokens["officer"], &format!("/api/v1/cases/{other_team}/commands"), probe_body(name, at)).await;
+        deny(r, &format!("officer × {name} × u-team-02")).await;
+    }
+    // officer 24 (all but the 8 approval commands) + leader 32 + reviewer and lawyer 9 each (the 8
+    // approval commands and record_hearing).
+    assert_eq!((through, refused), (24 + 32 + 9 + 9, 32 * 11 - 74));
+    app.assert_unchanged(&start, "the case command matrix").await;
 }
