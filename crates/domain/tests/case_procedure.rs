@@ -252,8 +252,19 @@ fn a_major_case_goes_through_a_hearing_discussion_and_double_legal_review() {
     assert_eq!(number(&c, "hearing_notice"), "江汉城管听通字〔2025〕1号");
 
     // The hearing is recorded by its host, once it has taken place (APL art. 64 (8)).
+    // The party may bring one or two agents (APL art. 64 (5)).
+    let three = Command::RecordHearing {
+        result: "held".into(),
+        transcript: "听证笔录".into(),
+        host_opinion: "建议维持".into(),
+        agents: vec!["代理人甲".into(), "代理人乙".into(), "代理人丙".into()],
+    };
+    assert_refused(&w.refused(&c, &three, "host-1", t(2025, 10, 24, 12, 0)), "case.hearing_agents", "第六十四条");
     let record = Command::RecordHearing {
-        result: "held".into(), transcript: "听证笔录（经当事人逐页签字）".into(), host_opinion: "建议维持拟处罚意见".into()
+        result: "held".into(),
+        transcript: "听证笔录（经当事人逐页签字）".into(),
+        host_opinion: "建议维持拟处罚意见".into(),
+        agents: vec!["代理人甲".into()],
     };
     assert_refused(&w.refused(&c, &record, "lead-2", t(2025, 10, 24, 12, 0)), "case.not_hearing_host", "第六十四条");
     assert_eq!(w.refused(&c, &record, "host-1", t(2025, 10, 24, 9, 0)).code, "case.hearing_not_yet");

@@ -156,6 +156,9 @@ pub enum Command {
         result: String,
         transcript: String,
         host_opinion: String,
+        /// The party's agents at the hearing (1–2, APL art. 64 (5)).
+        #[serde(default)]
+        agents: Vec<String>,
     },
     RecordDiscussion {
         held_on: NaiveDate,
@@ -1278,6 +1281,7 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
                 result: None,
                 transcript: None,
                 host_opinion: None,
+                agents: Vec::new(),
             });
             c.state = State::HearingRequested;
         }
@@ -1332,8 +1336,17 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
             extra.insert("number".into(), json!(number));
             extra.insert("latest_notice_day".into(), json!(latest.due.date()));
         }
-        Command::RecordHearing { result, transcript, host_opinion } => {
+        Command::RecordHearing { result, transcript, host_opinion, agents } => {
             state_is(&c, &[State::HearingScheduled], "记录听证", "recording the hearing")?;
+            let max_agents = value(env, "apl.hearing_agents_max")?;
+            if agents.len() as i64 > max_agents {
+                return Err(refuse(
+                    "case.hearing_agents",
+                    format!("当事人可以委托一至二人代理，本次记录了{}人", agents.len()),
+                    format!("the party may be represented by one or two agents; {} recorded", agents.len()),
+                    cited(env, "apl.hearing_agents_max"),
+                ));
+            }
             let hr = c.hearing.as_ref().expect("scheduled");
             if hr.host.as_deref() != Some(actor.who().as_str()) {
                 return Err(refuse(
@@ -1359,6 +1372,7 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
             hr.result = Some(result.clone());
             hr.transcript = Some(transcript.clone());
             hr.host_opinion = Some(host_opinion.clone());
+            hr.agents = agents.clone();
             if result == "held" && !c.major_grounds.iter().any(|g| g == "major_rights_hearing") {
                 // APL art. 58 (2): directly affecting major rights and heard — legal review must pass.
                 c.major_grounds.push("major_rights_hearing".into());

@@ -576,6 +576,8 @@ pub struct Hearing {
     pub result: Option<String>,
     pub transcript: Option<String>,
     pub host_opinion: Option<String>,
+    #[serde(default)]
+    pub agents: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
