@@ -63,6 +63,22 @@ impl Table {
             _ => &["tenant_id", "id"],
         }
     }
+    /// Tables the case commands only read (people, certificates, rules, the power list …): a
+    /// write to one of them invalidates the web layer's per-tenant reference cache.
+    pub fn is_reference(self) -> bool {
+        !matches!(
+            self,
+            Table::Sessions
+                | Table::Evidence
+                | Table::Cases
+                | Table::CaseActs
+                | Table::CaseDeadlines
+                | Table::DocNumbers
+                | Table::DocSequences
+                | Table::IdempotencyKeys
+                | Table::Interference
+        )
+    }
     pub const ALL: [Table; 20] = [
         Table::Tenants,
         Table::OrgUnits,

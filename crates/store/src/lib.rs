@@ -92,6 +92,9 @@ pub struct Store {
     writer: tokio::sync::mpsc::Sender<writer::Request>,
     /// Hash and signature algorithms for logs started by this store (existing logs keep theirs).
     algorithm: chengguan_domain::checkpoint::LogAlgorithm,
+    /// Per tenant, how many committed changes of this process wrote reference tables
+    /// (`Table::is_reference`): caches of reference data compare it to know they are current.
+    generations: std::sync::Mutex<std::collections::HashMap<String, u64>>,
 }
 
 impl Store {
@@ -142,7 +145,7 @@ impl Store {
         let pool = opts.connect(&url).await?;
         let write_lock = std::sync::Arc::new(tokio::sync::Mutex::new(()));
         let writer = writer::spawn(pool.clone(), backend, write_lock.clone(), algorithm);
-        let store = Store { pool, backend, write_lock, writer, algorithm };
+        let store = Store { pool, backend, write_lock, writer, algorithm, generations: Default::default() };
         store.migrate().await?;
         Ok(store)
     }
@@ -173,7 +176,17 @@ impl Store {
         let (reply, answer) = tokio::sync::oneshot::channel();
         let req = writer::Request { tenant_id: tenant_id.to_owned(), actor: actor.to_owned(), change: change.clone(), files, reply };
         self.writer.send(req).await.map_err(|_| StoreError::Closed)?;
-        answer.await.map_err(|_| StoreError::Closed)?
+        let committed = answer.await.map_err(|_| StoreError::Closed)??;
+        if change.rows.iter().any(|r| r.table.is_reference()) {
+            *self.generations.lock().expect("not poisoned").entry(tenant_id.to_owned()).or_default() += 1;
+        }
+        Ok(committed)
+    }
+
+    /// The tenant's reference-data generation in this process (see `generations`). Read it before
+    /// loading the data a cache keeps, so a write committed meanwhile makes the entry stale.
+    pub fn reference_generation(&self, tenant_id: &str) -> u64 {
+        self.generations.lock().expect("not poisoned").get(tenant_id).copied().unwrap_or(0)
     }
 
     /// Liveness of the database and whether every migration is applied.

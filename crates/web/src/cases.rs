@@ -64,12 +64,53 @@ fn int(r: &Row, k: &str) -> i64 {
 
 // ------------------------------------------------------------------------------------ context
 
-/// Everything the domain needs for one case command.
-pub struct Loaded {
+/// A tenant's reference data as the case commands read it: the effective profile and calendar,
+/// the power list and the people (with certificates, declared relations and reviewer
+/// appointments). Building it is most of a command's cost (docs/performance.md), so it is cached
+/// per tenant (`RefCache`).
+pub struct Reference {
     pub profile: chengguan_domain::profile::ProcedureProfile,
     pub calendar: chengguan_domain::calendar::Calendar,
     pub power: PowerList,
     pub people: BTreeMap<String, PersonFacts>,
+}
+
+/// Per-tenant cache of `Reference`. An entry is current while the store's reference generation
+/// for the tenant is unchanged (every commit of this process that writes a reference table bumps
+/// it) and it is younger than `REFERENCE_TTL` — the bound on staleness when several processes
+/// share one database (the others' writes do not bump this process's generation).
+#[derive(Default)]
+pub struct RefCache {
+    entries: std::sync::Mutex<std::collections::HashMap<String, (u64, std::time::Instant, std::sync::Arc<Reference>)>>,
+}
+
+/// Engineering setting, not a rule: how long another process's write to reference data may go
+/// unseen here.
+const REFERENCE_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
+pub async fn reference(state: &AppState, tenant: &str) -> ApiResult<std::sync::Arc<Reference>> {
+    let generation = state.store.reference_generation(tenant);
+    if let Some((g, at, r)) = state.case_cache.entries.lock().expect("not poisoned").get(tenant) {
+        if *g == generation && at.elapsed() < REFERENCE_TTL {
+            return Ok(r.clone());
+        }
+    }
+    let eff = overrides::effective(state, tenant).await?;
+    let code = state.store.tenant(tenant).await?.map(|t| t.code).unwrap_or_default();
+    let power = crate::power::load(state, tenant, &code).await?;
+    let r = std::sync::Arc::new(Reference {
+        profile: eff.procedure.into_owned(),
+        calendar: eff.calendar.into_owned(),
+        power,
+        people: people_facts(state, tenant).await?,
+    });
+    state.case_cache.entries.lock().expect("not poisoned").insert(tenant.to_owned(), (generation, std::time::Instant::now(), r.clone()));
+    Ok(r)
+}
+
+/// Everything the domain needs for one case command.
+pub struct Loaded {
+    pub reference: std::sync::Arc<Reference>,
     pub sequences: BTreeMap<String, i64>,
     pub chains: BTreeMap<ChainAct, Chain>,
     pub subject_name: String,
@@ -79,15 +120,18 @@ impl Loaded {
     pub fn env<'a>(&'a self, new_id: &'a (dyn Fn(&str) -> String + Sync)) -> Env<'a> {
         Env {
             rules: CaseRules::national(),
-            profile: &self.profile,
-            calendar: &self.calendar,
-            power: &self.power,
-            people: &self.people,
+            profile: &self.reference.profile,
+            calendar: &self.reference.calendar,
+            power: &self.reference.power,
+            people: &self.reference.people,
             sequences: &self.sequences,
             chains: &self.chains,
             subject_name: &self.subject_name,
             new_id,
         }
+    }
+    pub fn people(&self) -> &BTreeMap<String, PersonFacts> {
+        &self.reference.people
     }
 }
 
@@ -161,15 +205,10 @@ fn subject_of(ctx: &Ctx, unit_id: &str) -> ApiResult<(String, String)> {
 }
 
 pub async fn load(ctx: &Ctx, unit_id: &str, subject_unit_id: &str) -> ApiResult<Loaded> {
-    let eff = overrides::effective(&ctx.state, &ctx.tenant_id).await?;
-    let code = ctx.state.store.tenant(&ctx.tenant_id).await?.map(|t| t.code).unwrap_or_default();
-    let power = crate::power::load(&ctx.state, &ctx.tenant_id, &code).await?;
+    let reference = reference(&ctx.state, &ctx.tenant_id).await?;
     let sequences = ctx.state.store.table_rows(&ctx.tenant_id, Table::DocSequences).await?.iter().map(|r| (text(r, "id"), int(r, "version"))).collect();
     Ok(Loaded {
-        profile: eff.procedure.into_owned(),
-        calendar: eff.calendar.into_owned(),
-        power,
-        people: people_facts(&ctx.state, &ctx.tenant_id).await?,
+        reference,
         sequences,
         chains: chains_for(ctx, unit_id).await?,
         subject_name: ctx.org.get(subject_unit_id).map(|u| u.name.clone()).unwrap_or_default(),
@@ -433,7 +472,7 @@ pub async fn detail(ctx: &Ctx, id: &str, reveal: bool) -> ApiResult<CaseDetail> 
     let env = loaded.env(&gen);
     let now = ctx.state.clock.now();
     let gate = case::current_gate(&c, &env, now);
-    let actor = actor_for(ctx, &c.unit_id, &loaded.people);
+    let actor = actor_for(ctx, &c.unit_id, loaded.people());
     let commands =
         case::available(&c, &actor).into_iter().filter(|cmd| actions_of(cmd).iter().any(|a| ctx.can(*a, Some(&c.unit_id)))).map(str::to_owned).collect();
     let dl_rows = ctx.state.store.case_deadlines(&ctx.tenant_id, id).await?;
@@ -536,7 +575,7 @@ pub async fn register(ctx: &Ctx, reg: Registration, key: Option<String>) -> ApiR
     let loaded = load(ctx, &reg.unit_id, &subject).await?;
     let gen = id_gen;
     let env = loaded.env(&gen);
-    let actor = actor_for(ctx, &reg.unit_id, &loaded.people);
+    let actor = actor_for(ctx, &reg.unit_id, loaded.people());
     let now = ctx.state.clock.now();
     let id = new_id("case");
     let decided = case::register(&id, &subject, reg, &actor, &env, now)?;
@@ -583,7 +622,7 @@ pub async fn command(ctx: &Ctx, id: &str, cmd: Command, key: Option<String>) -> 
         let loaded = load(ctx, &c.unit_id, &c.subject_unit_id).await?;
         let gen = id_gen;
         let env = loaded.env(&gen);
-        let actor = actor_for(ctx, &c.unit_id, &loaded.people);
+        let actor = actor_for(ctx, &c.unit_id, loaded.people());
         let now = ctx.state.clock.now();
         if let Command::AddEvidence { evidence } = &cmd {
             for f in &evidence.files {

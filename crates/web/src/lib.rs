@@ -54,6 +54,8 @@ pub struct Inner {
     pub calendar: chengguan_domain::calendar::Calendar,
     /// The bureau's clock (UTC+8). Tests move it forward to pass statutory periods.
     pub clock: Clock,
+    /// Per-tenant reference data of the case commands (`cases::reference`).
+    pub case_cache: cases::RefCache,
 }
 
 /// The bureau's local time (Asia/Shanghai, UTC+8, no daylight saving), with an offset that only
@@ -128,6 +130,7 @@ impl AppState {
             procedure: chengguan_domain::profile::ProcedureProfile::national(),
             calendar: chengguan_domain::calendar::Calendar::national().clone(),
             clock: Clock::default(),
+            case_cache: Default::default(),
         }))
     }
 }
