@@ -732,7 +732,7 @@ async fn profile(s: &Shared, tenant: &str, n: usize, k: usize) {
     let loaded = cases::load(&ctx, &unit, &subject).await.unwrap();
     let gen = |p: &str| services::new_id(p);
     let env = loaded.env(&gen);
-    let actor = cases::actor_for(&ctx, &unit, &loaded.people);
+    let actor = cases::actor_for(&ctx, &unit, loaded.people());
     let at = st.clock.now() - chrono::Duration::minutes(5);
     let ev = json!({ "command": "add_evidence", "evidence": { "kind": "document", "title": "营业执照复印件", "content": "当事人提供", "collected_at": at } });
     let cmd: chengguan_domain::case::Command = serde_json::from_value(ev.clone()).unwrap();
@@ -847,7 +847,7 @@ async fn profile(s: &Shared, tenant: &str, n: usize, k: usize) {
         own.push(id);
     }
     let loaded = Arc::new(cases::load(&ctx, &unit, &subject).await.unwrap());
-    let actor = Arc::new(cases::actor_for(&ctx, &unit, &loaded.people));
+    let actor = Arc::new(cases::actor_for(&ctx, &unit, loaded.people()));
     let e = end();
     floor("add_evidence: decide + `Store::commit`, no reads, no HTTP", k, |i| {
         let (loaded, actor, cmd, st, id, tenant, acct) =
