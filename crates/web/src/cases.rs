@@ -15,6 +15,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post, put};
 use axum::Router;
 use chengguan_domain::auth::{Action, Role};
+use chengguan_domain::case::rows::timestamp;
 use chengguan_domain::case::{
     self, rows::warning_of, Actor, Case, CaseRules, Chain, ChainAct, Command, Env, PersonFacts, Registration, Relation, ReviewerAppointment,
 };
@@ -298,7 +299,7 @@ fn with_key(mut change: Change, ctx: &Ctx, key: &Option<String>, hash: &str, sto
                 .set("id", id)
                 .set("request_hash", hash)
                 .set("result", serde_json::to_string(stored).expect("serialises"))
-                .set("created_at", now.format("%Y-%m-%dT%H:%M:%S").to_string())
+                .set("created_at", timestamp(now))
                 .set("version", 1),
         );
     }
@@ -780,7 +781,7 @@ pub async fn sweep(state: &AppState, now: NaiveDateTime) -> Result<usize, AppErr
                     if CaseRules::national().deadlines.party_periods.contains(&text(&r, "rule")) {
                         // The party's own period: once it has passed the bureau may proceed and
                         // nobody is late, so it is marked elapsed, never near or overdue.
-                        return (w == "overdue").then(|| r.set("status", "elapsed").set("closed_at", now.format("%Y-%m-%dT%H:%M:%S").to_string()));
+                        return (w == "overdue").then(|| r.set("status", "elapsed").set("closed_at", timestamp(now)));
                     }
                     (text(&r, "warning") != w).then(|| r.set("warning", w))
                 })
@@ -902,7 +903,7 @@ pub async fn report_interference(ctx: &Ctx, i: InterferenceInput) -> ApiResult<I
         .set("id", new_id("itf"))
         .set("case_id", i.case_id.clone())
         .set("reported_by", ctx.account.id.as_str())
-        .set("reported_at", ctx.state.clock.now().format("%Y-%m-%dT%H:%M:%S").to_string())
+        .set("reported_at", timestamp(ctx.state.clock.now()))
         .set("interferer_name", i.interferer_name.clone().filter(|s| !s.trim().is_empty()))
         .set("interferer_post", i.interferer_post.clone().filter(|s| !s.trim().is_empty()))
         .set("method", i.method.trim())
@@ -1034,7 +1035,7 @@ pub async fn put_chain(ctx: &Ctx, unit_id: &str, act: &str, i: ChainInput) -> Ap
         .set("steps", serde_json::to_string(&i.steps).expect("serialises"))
         .set("citation", i.citation.trim())
         .set("updated_by", ctx.account.id.as_str())
-        .set("updated_at", ctx.state.clock.now().format("%Y-%m-%dT%H:%M:%S").to_string())
+        .set("updated_at", timestamp(ctx.state.clock.now()))
         .set("active", i.active);
     ctx.state.store.commit(&ctx.tenant_id, &ctx.account.id, &Change::new("approval_chain.set", format!("approval_chain/{unit_id}:{act}")).row(row)).await?;
     Ok(ChainView { unit_id: unit_id.into(), act: act.into(), steps: i.steps, citation: i.citation, active: i.active })

@@ -7,7 +7,9 @@ use crate::cases::{self, CommandResult};
 use crate::error::{ApiResult, AppError};
 use crate::AppState;
 use chengguan_domain::case::{Command, Registration};
+use chengguan_domain::people::{Certificate, Person, PersonStatus};
 use chengguan_domain::{demo, Table};
+use chrono::NaiveDate;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
@@ -28,6 +30,18 @@ async fn run(ctx: &Ctx, id: &str, v: Value) -> ApiResult<CommandResult> {
     cases::command(ctx, id, command(v)?, None).await
 }
 
+/// A second handler for `person`'s cases: an active, established officer of the same unit whose
+/// certificate is valid on `day` and for at least `valid_for_days` more (demo cases, tests and the
+/// benchmark pair handlers this way).
+pub fn second_officer(people: &[Person], certs: &[Certificate], person: &str, day: NaiveDate, valid_for_days: i64) -> Option<String> {
+    let unit = &people.iter().find(|p| p.id == person)?.org_unit_id;
+    people
+        .iter()
+        .filter(|p| p.id != person && p.org_unit_id == *unit && p.staffing.is_established() && p.status == PersonStatus::Active)
+        .find(|p| certs.iter().any(|c| c.person_id == p.id && c.valid_on(day) && c.valid_until > day + chrono::Duration::days(valid_for_days)))
+        .map(|p| p.id.clone())
+}
+
 /// Seeds the demo cases once (nothing happens when the demo tenant already has cases).
 pub async fn seed(state: &AppState) -> ApiResult<usize> {
     let Some(tenant) = state.store.tenant_by_code(demo::DEMO_TENANT_CODE).await? else { return Ok(0) };
@@ -44,12 +58,7 @@ pub async fn seed(state: &AppState) -> ApiResult<usize> {
     let people = state.store.people(&tenant.id).await?;
     let certs = state.store.certificates(&tenant.id).await?;
     let team = people.iter().find(|p| p.id == me).map(|p| p.org_unit_id.clone()).unwrap_or_default();
-    let other = people
-        .iter()
-        .filter(|p| p.id != me && p.org_unit_id == team && p.staffing.is_established())
-        .find(|p| certs.iter().any(|c| c.person_id == p.id && c.valid_on(today) && c.valid_until > today + chrono::Duration::days(120)))
-        .map(|p| p.id.clone())
-        .ok_or_else(|| AppError::not_found("第二名持证执法人员", "second certified officer"))?;
+    let other = second_officer(&people, &certs, &me, today, 120).ok_or_else(|| AppError::not_found("第二名持证执法人员", "second certified officer"))?;
     let register = |title: &str, content: &str, source: &str| Registration {
         unit_id: team.clone(),
         source: serde_json::from_value(json!(source)).expect("a source"),

@@ -370,7 +370,7 @@ fn cited(env: &Env, key: &str) -> String {
 fn due_text(d: Due) -> String {
     match d {
         Due::EndOfDay(d) => d.to_string(),
-        Due::At(t) => t.format("%Y-%m-%dT%H:%M:%S").to_string(),
+        Due::At(t) => super::rows::timestamp(t),
     }
 }
 

@@ -3,7 +3,8 @@
 use super::*;
 use crate::{Change, Row, Table, Value};
 
-fn dt(t: NaiveDateTime) -> String {
+/// A local timestamp as the case tables store it (`YYYY-MM-DDTHH:MM:SS`, bureau time).
+pub fn timestamp(t: NaiveDateTime) -> String {
     t.format("%Y-%m-%dT%H:%M:%S").to_string()
 }
 
@@ -37,8 +38,8 @@ impl Case {
             .set("decided_on", self.decision.as_ref().map(|d| d.decided_on.to_string()))
             .set("served_on", self.service.as_ref().map(|s| s.effective_on.to_string()))
             .set("major", self.is_major())
-            .set("created_at", dt(self.created_at))
-            .set("updated_at", dt(self.updated_at))
+            .set("created_at", timestamp(self.created_at))
+            .set("updated_at", timestamp(self.updated_at))
             .set("data", serde_json::to_string(self).expect("a case serialises"))
     }
 
@@ -85,7 +86,7 @@ impl Decided {
                 .set("kind", self.act_kind.as_str())
                 .set("actor_account", actor_account)
                 .set("actor_person", None::<String>)
-                .set("at", dt(now))
+                .set("at", timestamp(now))
                 .set("data", serde_json::to_string(&self.act_data).unwrap_or_default())
                 .set("files", self.files.join(",")),
         );
@@ -99,13 +100,13 @@ impl Decided {
                     .set("rule", d.rule.as_str())
                     .set("citation", d.citation.as_str())
                     .set("verified", d.verified)
-                    .set("starts_at", dt(d.starts_at))
+                    .set("starts_at", timestamp(d.starts_at))
                     .set("due", d.due.as_str())
                     .set("explanation_zh", d.explanation_zh.as_str())
                     .set("explanation_en", d.explanation_en.as_str())
                     .set("status", d.status.as_str())
                     .set("warning", "none")
-                    .set("closed_at", d.closed_at.map(dt))
+                    .set("closed_at", d.closed_at.map(timestamp))
                     .set("handler_ids", format!(",{},", c.handlers.join(","))),
             );
         }
@@ -128,8 +129,8 @@ impl Decided {
                     .set("document", n.document.as_str())
                     .set("status", n.status.as_str())
                     .set("void_reason", n.void_reason.clone())
-                    .set("issued_at", dt(n.issued_at))
-                    .set("voided_at", n.voided_at.map(dt)),
+                    .set("issued_at", timestamp(n.issued_at))
+                    .set("voided_at", n.voided_at.map(timestamp)),
             );
         }
         change.files = self.files.clone();

@@ -13,16 +13,9 @@ pub const TEAM: &str = "u-team-01";
 pub async fn handlers(app: &TestApp) -> (String, String) {
     let t = app.tenant_id().await;
     let officer = app.store.account(&t, "a-officer").await.unwrap().unwrap().person_id.unwrap();
-    let certs = app.store.certificates(&t).await.unwrap();
-    let today = chengguan_web::services::today();
-    let other = app
-        .people_in(TEAM)
-        .await
-        .into_iter()
-        .filter(|p| p.id != officer && p.staffing.is_established() && p.status == chengguan_domain::people::PersonStatus::Active)
-        .find(|p| certs.iter().any(|c| c.person_id == p.id && c.valid_on(today) && c.valid_until > today + chrono::Duration::days(200)))
-        .expect("a second certified officer")
-        .id;
+    let (people, certs) = (app.store.people(&t).await.unwrap(), app.store.certificates(&t).await.unwrap());
+    let other =
+        chengguan_web::demo_cases::second_officer(&people, &certs, &officer, chengguan_web::services::today(), 200).expect("a second certified officer");
     (officer, other)
 }
 
