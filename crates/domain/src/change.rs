@@ -24,6 +24,7 @@ pub enum Table {
     DocNumbers,
     DocSequences,
     IdempotencyKeys,
+    PaymentRefs,
     Interference,
     DeclaredRelations,
     ReviewerAppointments,
@@ -49,6 +50,7 @@ impl Table {
             Table::DocNumbers => "doc_numbers",
             Table::DocSequences => "doc_sequences",
             Table::IdempotencyKeys => "idempotency_keys",
+            Table::PaymentRefs => "payment_refs",
             Table::Interference => "interference_records",
             Table::DeclaredRelations => "declared_relations",
             Table::ReviewerAppointments => "reviewer_appointments",
@@ -76,10 +78,11 @@ impl Table {
                 | Table::DocNumbers
                 | Table::DocSequences
                 | Table::IdempotencyKeys
+                | Table::PaymentRefs
                 | Table::Interference
         )
     }
-    pub const ALL: [Table; 20] = [
+    pub const ALL: [Table; 21] = [
         Table::Tenants,
         Table::OrgUnits,
         Table::People,
@@ -96,6 +99,7 @@ impl Table {
         Table::DocNumbers,
         Table::DocSequences,
         Table::IdempotencyKeys,
+        Table::PaymentRefs,
         Table::Interference,
         Table::DeclaredRelations,
         Table::ReviewerAppointments,

@@ -444,6 +444,17 @@ impl Store {
     }
 
     /// The last number issued in a series (its `doc_sequences.version`); None before the first.
+    /// The case a rendered document number belongs to (payment notifications quote the decision's).
+    pub async fn case_of_number(&self, tenant: &str, rendered: &str) -> Result<Option<String>> {
+        let rows = self.select(tenant, Table::DocNumbers, "AND rendered = $2 AND status = 'issued'", vec![rendered.into()], "ORDER BY id").await?;
+        Ok(rows.first().and_then(|r| r.text("case_id").map(str::to_owned)))
+    }
+
+    /// A recorded payment reference (unique in the tenant).
+    pub async fn payment_ref(&self, tenant: &str, reference: &str) -> Result<Option<Row>> {
+        self.row(tenant, Table::PaymentRefs, reference).await
+    }
+
     pub async fn doc_sequence(&self, tenant: &str, series: &str) -> Result<Option<i64>> {
         Ok(self.row(tenant, Table::DocSequences, series).await?.and_then(|r| match r.values.get("version") {
             Some(Value::Int(v)) => Some(*v),

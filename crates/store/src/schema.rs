@@ -160,6 +160,7 @@ pub fn columns(t: Table) -> &'static [(&'static str, Ty)] {
         // A document-number series (id = series key); `version` = the last issued number.
         Table::DocSequences => &[("tenant_id", Text), ("id", Text), ("version", Int)],
         Table::IdempotencyKeys => &[("tenant_id", Text), ("id", Text), ("request_hash", Text), ("result", Text), ("created_at", Text), ("version", Int)],
+        Table::PaymentRefs => &[("tenant_id", Text), ("id", Text), ("case_id", Text), ("amount_fen", Int), ("paid_on", Text), ("version", Int)],
         Table::Interference => &[
             ("tenant_id", Text),
             ("id", Text),

@@ -93,6 +93,39 @@ pub fn available(c: &Case, actor: &Actor) -> Vec<&'static str> {
     if complaint && (handler || officer) {
         out.push("notify_informant");
     }
+    execution_commands(c, actor, handler, pending, &mut out);
     out.dedup();
     out
+}
+
+/// The execution-to-archive commands (execution.rs) that make sense now.
+fn execution_commands(c: &Case, actor: &Actor, handler: bool, pending: bool, out: &mut Vec<&'static str>) {
+    let leader = actor.has(Role::Leader);
+    let inspector = actor.has(Role::Inspector);
+    let x = &c.execution;
+    let fine = execution::fine_fen(c) > 0;
+    let annulled = x.remedies.iter().any(|r| matches!(r.outcome.as_deref(), Some("revoked" | "confirmed_void")));
+    let mut push = |name: &'static str, ok: bool| {
+        if ok && execution::allowed_in(c.state, name) {
+            out.push(name);
+        }
+    };
+    let staff = handler || leader;
+    push("record_payment", staff && fine && !annulled);
+    push("apply_deferral", handler && fine && !annulled && !x.deferrals.iter().any(|d| d.status == "pending"));
+    push("decide_deferral", leader && !handler && x.deferrals.iter().any(|d| d.status == "pending"));
+    push("serve_reminder", handler && fine && !annulled && x.court.is_none());
+    push("apply_to_court", handler && fine && !annulled && x.court.is_none() && !x.reminders.is_empty());
+    push("record_court_outcome", staff && x.court.as_ref().is_some_and(|a| a.outcome.is_none()));
+    let remedy_staff = staff || actor.has(Role::LegalReviewer);
+    push("record_remedy", remedy_staff && c.decision.is_some());
+    push("record_remedy_outcome", remedy_staff && x.remedies.iter().any(|r| r.is_pending()));
+    push("publish_decision", staff && x.disclosure.as_ref().is_some_and(|d| d.status() == "to_publish"));
+    push("withdraw_publication", staff && x.disclosure.as_ref().is_some_and(|d| d.status() == "to_withdraw"));
+    push("conclude_accountability", (inspector || leader) && !handler && x.accountability.iter().any(|a| a.conclusion.is_none()));
+    push("propose_closing", handler && !pending);
+    push("archive", leader);
+    push("lend_file", leader && !x.loans.iter().any(|l| l.returned_on.is_none()));
+    push("return_file", leader && x.loans.iter().any(|l| l.returned_on.is_none()));
+    push("review_file", (inspector || leader) && !handler);
 }

@@ -207,6 +207,99 @@ pub enum Command {
         number_id: String,
         reason: String,
     },
+    // ---- execution to archive (execution.rs)
+    /// A payment confirmed by the bank or e-payment platform (罚缴分离).
+    RecordPayment {
+        amount_fen: i64,
+        paid_on: NaiveDate,
+        reference: String,
+        /// bank | e_payment
+        channel: String,
+    },
+    /// The party's application for deferral or instalments (APL art. 66).
+    ApplyDeferral {
+        /// deferral | instalments
+        kind: String,
+        applied_on: NaiveDate,
+        reason: String,
+        schedule: Vec<execution::Instalment>,
+    },
+    DecideDeferral {
+        index: usize,
+        approved: bool,
+        opinion: String,
+    },
+    /// 催告书 served (ACL art. 35, 54).
+    ServeReminder {
+        served_on: NaiveDate,
+        method: String,
+        comply_by: NaiveDate,
+        content: String,
+    },
+    /// 申请人民法院强制执行 (ACL art. 53–55).
+    ApplyToCourt {
+        applied_on: NaiveDate,
+        court: String,
+        party_opinion: String,
+    },
+    RecordCourtOutcome {
+        /// enforced | partly_enforced | refused | withdrawn
+        outcome: String,
+        decided_on: NaiveDate,
+        #[serde(default)]
+        note: String,
+    },
+    /// A review application or lawsuit against the decision.
+    RecordRemedy {
+        /// administrative_review | lawsuit
+        kind: String,
+        filed_on: NaiveDate,
+        body: String,
+    },
+    RecordRemedyOutcome {
+        index: usize,
+        /// upheld | dismissed | withdrawn | changed | revoked | confirmed_illegal | confirmed_void
+        outcome: String,
+        decided_on: NaiveDate,
+        #[serde(default)]
+        note: String,
+    },
+    PublishDecision {
+        published_on: NaiveDate,
+    },
+    WithdrawPublication {
+        withdrawn_on: NaiveDate,
+        reason: String,
+    },
+    ConcludeAccountability {
+        index: usize,
+        conclusion: String,
+    },
+    /// 结案报告 for approval (chain `closing`).
+    ProposeClosing {
+        summary: String,
+        result: String,
+    },
+    /// 归档: only a complete case file.
+    Archive {
+        /// permanent | 30_years
+        retention: String,
+    },
+    LendFile {
+        borrower: String,
+        purpose: String,
+        due_on: NaiveDate,
+    },
+    ReturnFile {
+        index: usize,
+        returned_on: NaiveDate,
+    },
+    /// 案卷评查 against the checklist.
+    ReviewFile {
+        scores: Vec<execution::ItemScore>,
+        #[serde(default)]
+        remark: String,
+    },
 }
 
 impl Command {
@@ -244,9 +337,25 @@ impl Command {
             Command::RequestTermination { .. } => "request_termination",
             Command::RequestTransferOut { .. } => "request_transfer_out",
             Command::VoidNumber { .. } => "void_number",
+            Command::RecordPayment { .. } => "record_payment",
+            Command::ApplyDeferral { .. } => "apply_deferral",
+            Command::DecideDeferral { .. } => "decide_deferral",
+            Command::ServeReminder { .. } => "serve_reminder",
+            Command::ApplyToCourt { .. } => "apply_to_court",
+            Command::RecordCourtOutcome { .. } => "record_court_outcome",
+            Command::RecordRemedy { .. } => "record_remedy",
+            Command::RecordRemedyOutcome { .. } => "record_remedy_outcome",
+            Command::PublishDecision { .. } => "publish_decision",
+            Command::WithdrawPublication { .. } => "withdraw_publication",
+            Command::ConcludeAccountability { .. } => "conclude_accountability",
+            Command::ProposeClosing { .. } => "propose_closing",
+            Command::Archive { .. } => "archive",
+            Command::LendFile { .. } => "lend_file",
+            Command::ReturnFile { .. } => "return_file",
+            Command::ReviewFile { .. } => "review_file",
         }
     }
-    pub const NAMES: [&'static str; 32] = [
+    pub const NAMES: [&'static str; 48] = [
         "record_check",
         "propose_filing",
         "propose_disposal",
@@ -279,6 +388,22 @@ impl Command {
         "request_termination",
         "request_transfer_out",
         "void_number",
+        "record_payment",
+        "apply_deferral",
+        "decide_deferral",
+        "serve_reminder",
+        "apply_to_court",
+        "record_court_outcome",
+        "record_remedy",
+        "record_remedy_outcome",
+        "publish_decision",
+        "withdraw_publication",
+        "conclude_accountability",
+        "propose_closing",
+        "archive",
+        "lend_file",
+        "return_file",
+        "review_file",
     ];
 }
 
@@ -342,15 +467,15 @@ const EVIDENCE_KINDS: [&str; 9] =
 
 // ------------------------------------------------------------------------------------ helpers
 
-fn refuse(code: &'static str, zh: impl Into<String>, en: impl Into<String>, rule: impl Into<String>) -> Refusal {
+pub(super) fn refuse(code: &'static str, zh: impl Into<String>, en: impl Into<String>, rule: impl Into<String>) -> Refusal {
     Refusal::new(code, zh, en).with_rule(rule)
 }
 
-fn bad(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Refusal {
+pub(super) fn bad(code: &'static str, zh: impl Into<String>, en: impl Into<String>) -> Refusal {
     Refusal::new(code, zh, en)
 }
 
-fn rule<'e>(env: &'e Env, key: &str) -> Result<&'e Rule, Refusal> {
+pub(super) fn rule<'e>(env: &'e Env, key: &str) -> Result<&'e Rule, Refusal> {
     env.profile.get(key).map_err(Refusal::from)
 }
 
@@ -363,7 +488,7 @@ fn value(env: &Env, key: &str) -> Result<i64, Refusal> {
     }
 }
 
-fn cited(env: &Env, key: &str) -> String {
+pub(super) fn cited(env: &Env, key: &str) -> String {
     env.profile.get(key).map(|r| r.cited()).unwrap_or_else(|_| key.to_owned())
 }
 
@@ -374,7 +499,7 @@ fn due_text(d: Due) -> String {
     }
 }
 
-fn nonempty(v: &str, field: &str) -> Result<(), Refusal> {
+pub(super) fn nonempty(v: &str, field: &str) -> Result<(), Refusal> {
     if v.trim().is_empty() {
         return Err(bad("case.missing_field", format!("{field} 不能为空"), format!("{field} must not be empty")));
     }
@@ -384,7 +509,7 @@ fn nonempty(v: &str, field: &str) -> Result<(), Refusal> {
     Ok(())
 }
 
-fn open_deadline(case: &mut Case, env: &Env, key: &str, start: NaiveDateTime, zh: &str, en: &str) -> Result<(), Refusal> {
+pub(super) fn open_deadline(case: &mut Case, env: &Env, key: &str, start: NaiveDateTime, zh: &str, en: &str) -> Result<(), Refusal> {
     let r = rule(env, key)?;
     let n = case.deadlines.iter().filter(|x| x.rule == key).count();
     let d = match deadline::deadline(env.calendar, None, r, start) {
@@ -476,7 +601,7 @@ fn recompute(env: &Env, d: &mut CaseDeadline) -> Result<(), Refusal> {
     Ok(())
 }
 
-fn close_deadlines(case: &mut Case, key: &str, now: NaiveDateTime, status: &str) {
+pub(super) fn close_deadlines(case: &mut Case, key: &str, now: NaiveDateTime, status: &str) {
     for d in case.deadlines.iter_mut().filter(|d| d.rule == key && d.is_open()) {
         d.status = status.into();
         d.closed_at = Some(now);
@@ -494,7 +619,7 @@ fn cancel_all(case: &mut Case, now: NaiveDateTime, keep: &[&str]) {
 
 /// Issues the next number of `document` (gapless: the caller commits it with an expectation on
 /// the series' last value).
-fn issue_number(case: &mut Case, env: &Env, document: &str, now: NaiveDateTime) -> String {
+pub(super) fn issue_number(case: &mut Case, env: &Env, document: &str, now: NaiveDateTime) -> String {
     let n = &env.rules.numbering;
     let year = now.date().year();
     let type_code = n.type_code(document);
@@ -582,7 +707,7 @@ fn after_notice(c: &Case, on: NaiveDate, today: NaiveDate) -> Result<(), Refusal
     Ok(())
 }
 
-fn require_handler(case: &Case, actor: &Actor) -> Result<(), Refusal> {
+pub(super) fn require_handler(case: &Case, actor: &Actor) -> Result<(), Refusal> {
     not_auxiliary(actor, "办理案件", "handle a case")?;
     if !case.handlers.contains(&actor.who()) {
         return Err(refuse(
@@ -595,7 +720,7 @@ fn require_handler(case: &Case, actor: &Actor) -> Result<(), Refusal> {
     Ok(())
 }
 
-fn require_role(actor: &Actor, role: Role) -> Result<(), Refusal> {
+pub(super) fn require_role(actor: &Actor, role: Role) -> Result<(), Refusal> {
     if !actor.has(role) {
         return Err(refuse(
             "case.role_required",
@@ -826,6 +951,7 @@ pub fn register(id: &str, subject_unit_id: &str, reg: Registration, actor: &Acto
         end_reason: None,
         deadlines: Vec::new(),
         numbers: Vec::new(),
+        execution: Execution::default(),
         acts: 0,
         created_at: now,
         updated_at: now,
@@ -878,7 +1004,13 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
     let mut warnings = Vec::new();
     let mut files = Vec::new();
     let mut extra = serde_json::Map::new();
-    if c.state.is_terminal() && !matches!(cmd, Command::NotifyInformant { .. } | Command::VoidNumber { .. }) {
+    // After the decision: the execution commands of the state (execution::allowed_in) and the
+    // closing chain's opinions; an archived file takes nothing else (read-only).
+    let closing_opinion = matches!(cmd, Command::Approve { .. } | Command::Reject { .. }) && c.pending().is_some_and(|s| s.act == ChainAct::Closing);
+    let after_end = execution::allowed_in(c.state, cmd.name())
+        || closing_opinion
+        || (!matches!(c.state, State::Closed | State::Archived) && matches!(cmd, Command::NotifyInformant { .. } | Command::VoidNumber { .. }));
+    if c.state.is_terminal() && !after_end {
         return Err(refuse(
             "case.closed_state",
             format!("案件已处于“{}”状态，不能再执行此操作", c.state.zh()),
@@ -1525,6 +1657,7 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
                 witness: witness.clone(),
             });
             c.state = State::Served;
+            execution::on_served(&mut c, env, effective_on)?;
             extra.insert("document".into(), json!(c.decision.as_ref().map(|d| d.number.clone())));
         }
         Command::NotifyInformant { on, method, content } => {
@@ -1609,6 +1742,39 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
             n.dirty = true;
             extra.insert("rendered".into(), json!(n.rendered));
         }
+        Command::RecordPayment { amount_fen, paid_on, reference, channel } => {
+            let p = execution::Payment {
+                amount_fen: *amount_fen,
+                paid_on: *paid_on,
+                reference: reference.trim().to_owned(),
+                channel: channel.clone(),
+                recorded_by: actor.who(),
+                source: "manual".into(),
+            };
+            execution::record_payment(&mut c, env, actor, &p, today)?;
+        }
+        Command::ApplyDeferral { kind, applied_on, reason, schedule } => execution::apply_deferral(&mut c, actor, kind, reason, *applied_on, schedule, today)?,
+        Command::DecideDeferral { index, approved, opinion } => execution::decide_deferral(&mut c, actor, *index, *approved, opinion, today)?,
+        Command::ServeReminder { served_on, method, comply_by, content } => execution::serve_reminder(&mut c, env, actor, *served_on, method, *comply_by, content, now)?,
+        Command::ApplyToCourt { applied_on, court, party_opinion } => execution::apply_to_court(&mut c, env, actor, *applied_on, court, party_opinion, now)?,
+        Command::RecordCourtOutcome { outcome, decided_on, note } => execution::record_court_outcome(&mut c, actor, outcome, *decided_on, note, today)?,
+        Command::RecordRemedy { kind, filed_on, body } => execution::record_remedy(&mut c, env, actor, kind, *filed_on, body, now)?,
+        Command::RecordRemedyOutcome { index, outcome, decided_on, note } => execution::record_remedy_outcome(&mut c, env, actor, *index, outcome, *decided_on, note, now)?,
+        Command::PublishDecision { published_on } => execution::publish_decision(&mut c, actor, *published_on, now)?,
+        Command::WithdrawPublication { withdrawn_on, reason } => execution::withdraw_publication(&mut c, actor, *withdrawn_on, reason, now)?,
+        Command::ConcludeAccountability { index, conclusion } => execution::conclude_accountability(&mut c, actor, *index, conclusion, today)?,
+        Command::ProposeClosing { summary, result } => {
+            require_handler(&c, actor)?;
+            nonempty(summary, "summary")?;
+            nonempty(result, "result")?;
+            execution::closing_gate(&c, env, today)?;
+            c.execution.closing = Some(execution::Closing { summary: summary.clone(), result: result.clone(), proposed_by: actor.who(), proposed_on: today, closed_on: None });
+            new_submission(&mut c, env, ChainAct::Closing, actor, now, json!({ "summary": summary, "result": result }))?;
+        }
+        Command::Archive { retention } => execution::archive(&mut c, env, actor, retention, now)?,
+        Command::LendFile { borrower, purpose, due_on } => execution::lend_file(&mut c, actor, borrower, purpose, *due_on, today)?,
+        Command::ReturnFile { index, returned_on } => execution::return_file(&mut c, actor, *index, *returned_on, today)?,
+        Command::ReviewFile { scores, remark } => execution::review_file(&mut c, env, actor, scores, remark, today)?,
     }
     c.acts += 1;
     c.version += 1;
@@ -2188,6 +2354,14 @@ fn effect(
             c.state = State::TransferredOut;
             issue_number(c, env, "transfer", now);
             cancel_all(c, now, &[]);
+        }
+        ChainAct::Closing => {
+            super::execution::closing_gate(c, env, today)?;
+            if let Some(cl) = c.execution.closing.as_mut() {
+                cl.closed_on = Some(today);
+            }
+            c.state = State::Closed;
+            cancel_all(c, now, &["apl.publication_withdrawal", "three_systems.disclosure"]);
         }
     }
     Ok(())

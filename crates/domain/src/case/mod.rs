@@ -7,11 +7,13 @@
 //! and the document-number sequences it read.
 
 mod available;
+pub mod execution;
 mod machine;
 pub mod rows;
 pub mod rules;
 
 pub use available::available;
+pub use execution::Execution;
 pub use machine::{apply, register};
 pub use rules::{CaseRules, Chain, ChainAct, Step};
 
@@ -28,8 +30,8 @@ use std::collections::BTreeMap;
 
 // ------------------------------------------------------------------------------------------ state
 
-/// Where a case stands. Terminal states take no further procedural command in this module
-/// (execution and archive follow in later modules).
+/// Where a case stands. Terminal states take no further procedural command; the execution
+/// commands (execution.rs) apply to served, closed and archived cases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum State {
@@ -65,10 +67,14 @@ pub enum State {
     TransferredJudiciary,
     /// 终止.
     Terminated,
+    /// 结案: the closing report is approved; the file is to be archived.
+    Closed,
+    /// 归档: the case file is archived, read-only (loans and file reviews only).
+    Archived,
 }
 
 impl State {
-    pub const ALL: [State; 16] = [
+    pub const ALL: [State; 18] = [
         State::Registered,
         State::Checked,
         State::Investigating,
@@ -85,6 +91,8 @@ impl State {
         State::TransferredOut,
         State::TransferredJudiciary,
         State::Terminated,
+        State::Closed,
+        State::Archived,
     ];
     pub fn code(self) -> &'static str {
         match self {
@@ -104,6 +112,8 @@ impl State {
             State::TransferredOut => "transferred_out",
             State::TransferredJudiciary => "transferred_judiciary",
             State::Terminated => "terminated",
+            State::Closed => "closed",
+            State::Archived => "archived",
         }
     }
     pub fn parse(s: &str) -> Option<State> {
@@ -127,6 +137,8 @@ impl State {
             State::TransferredOut => "已移送",
             State::TransferredJudiciary => "已移送司法机关",
             State::Terminated => "已终止",
+            State::Closed => "已结案",
+            State::Archived => "已归档",
         }
     }
     pub fn en(self) -> &'static str {
@@ -147,10 +159,15 @@ impl State {
             State::TransferredOut => "transferred out",
             State::TransferredJudiciary => "transferred to the judiciary",
             State::Terminated => "terminated",
+            State::Closed => "closed",
+            State::Archived => "archived",
         }
     }
     pub fn is_terminal(self) -> bool {
-        matches!(self, State::Served | State::Declined | State::NoCase | State::TransferredOut | State::TransferredJudiciary | State::Terminated)
+        matches!(
+            self,
+            State::Served | State::Declined | State::NoCase | State::TransferredOut | State::TransferredJudiciary | State::Terminated | State::Closed | State::Archived
+        )
     }
     /// Filed and not yet decided: the investigative phase in the wide sense.
     pub fn is_open_investigation(self) -> bool {
@@ -786,6 +803,9 @@ pub struct Case {
     pub end_reason: Option<String>,
     pub deadlines: Vec<CaseDeadline>,
     pub numbers: Vec<IssuedNumber>,
+    /// Payments, enforcement, remedies, disclosure, closing and archive (execution.rs).
+    #[serde(default)]
+    pub execution: Execution,
     pub acts: u32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,

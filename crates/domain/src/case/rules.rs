@@ -25,10 +25,11 @@ pub enum ChainAct {
     Extension,
     Termination,
     TransferOut,
+    Closing,
 }
 
 impl ChainAct {
-    pub const ALL: [ChainAct; 11] = [
+    pub const ALL: [ChainAct; 12] = [
         ChainAct::Filing,
         ChainAct::Decline,
         ChainAct::Transfer,
@@ -40,6 +41,7 @@ impl ChainAct {
         ChainAct::Extension,
         ChainAct::Termination,
         ChainAct::TransferOut,
+        ChainAct::Closing,
     ];
     pub fn code(self) -> &'static str {
         match self {
@@ -54,6 +56,7 @@ impl ChainAct {
             ChainAct::Extension => "extension",
             ChainAct::Termination => "termination",
             ChainAct::TransferOut => "transfer_out",
+            ChainAct::Closing => "closing",
         }
     }
     pub fn parse(s: &str) -> Option<ChainAct> {
@@ -72,6 +75,7 @@ impl ChainAct {
             ChainAct::Extension => "延长办案期限审批",
             ChainAct::Termination => "案件终止审批",
             ChainAct::TransferOut => "案件移送审批",
+            ChainAct::Closing => "结案审批",
         }
     }
 }
@@ -196,8 +200,33 @@ pub struct DeadlineRules {
     pub party_periods: Vec<String>,
 }
 
+/// The case file (卷宗): layout, section order, retention and the review checklist.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CaseFileRules {
+    pub citation: String,
+    /// single | split (正卷 / 副卷)
+    pub layout: String,
+    /// Section codes in filing order.
+    pub order: Vec<String>,
+    /// Sections that go to the internal volume when split.
+    pub internal: Vec<String>,
+    pub retention: String,
+    pub retentions: Vec<String>,
+    pub checklist: Vec<ChecklistItem>,
+}
+
+/// One item of the case-file review checklist (案卷评查).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChecklistItem {
+    pub code: String,
+    pub zh: String,
+    pub en: String,
+    pub max: i64,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 struct File {
+    case_file: CaseFileRules,
     deadlines: DeadlineRules,
     certificates: CertificateRules,
     chains: ChainsFile,
@@ -219,6 +248,7 @@ pub struct CaseRules {
     pub evidence: EvidenceRules,
     pub certificates: CertificateRules,
     pub deadlines: DeadlineRules,
+    pub case_file: CaseFileRules,
 }
 
 impl CaseRules {
@@ -243,6 +273,7 @@ impl CaseRules {
             evidence: f.evidence,
             certificates: f.certificates,
             deadlines: f.deadlines,
+            case_file: f.case_file,
         })
     }
     pub fn national() -> &'static CaseRules {
