@@ -45,6 +45,7 @@ code_enum!(
         ApproveCase = "approve_case", "审核审批案件", "Review, approve and decide cases";
         ReportInterference = "report_interference", "记录干预执法", "Log interference with enforcement";
         ViewInterference = "view_interference", "查看干预执法记录", "View interference records";
+        SuperviseCase = "supervise_case", "督察案件", "Supervise cases (case-file review, accountability)";
     }
 );
 

@@ -35,7 +35,7 @@ fn served(w: &mut World, id: &str, served: NaiveDate) -> Case {
 }
 
 fn pay(amount_fen: i64, paid_on: NaiveDate, reference: &str) -> Command {
-    Command::RecordPayment { amount_fen, paid_on, reference: reference.into(), channel: "bank".into() }
+    Command::RecordPayment { amount_fen, paid_on, reference: reference.into(), channel: "bank".into(), batch: None }
 }
 
 // ------------------------------------------------------------------------------------ payment
@@ -72,7 +72,7 @@ fn partial_payments_settle_the_fine_and_bad_payments_are_refused() {
     assert_eq!(w.refused(&c, &pay(1_000, d(2026, 2, 21), "BANK-1"), "off-a", now).code, "case.payment.duplicate");
     assert_eq!(w.refused(&c, &pay(500_001, d(2026, 2, 21), "BANK-2"), "off-a", now).code, "case.payment.overpaid");
     assert_eq!(w.refused(&c, &pay(1_000, d(2026, 3, 1), "BANK-3"), "off-a", now).code, "case.future_date");
-    let cash = Command::RecordPayment { amount_fen: 1_000, paid_on: d(2026, 2, 21), reference: "X".into(), channel: "cash".into() };
+    let cash = Command::RecordPayment { amount_fen: 1_000, paid_on: d(2026, 2, 21), reference: "X".into(), channel: "cash".into(), batch: None };
     assert_refused(&w.refused(&c, &cash, "off-a", now), "case.payment.channel", "第六十七条");
     assert_eq!(w.refused(&c, &pay(1_000, d(2026, 2, 21), "BANK-4"), "aux-1", now).code, "case.role_required");
     let c = w.run(&c, &pay(500_000, d(2026, 2, 27), "BANK-5"), "lead-1", now).case;

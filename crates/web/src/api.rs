@@ -68,7 +68,8 @@ pub(crate) async fn method_not_allowed() -> AppError {
         crate::power::api_add_exemption_list_version, crate::power::api_exemption_list_diff, crate::power::public_list, crate::power::public_item,
         crate::cases::api_list, crate::cases::api_register, crate::cases::api_get, crate::cases::api_command, crate::cases::api_inbox,
         crate::cases::api_warnings, crate::cases::api_interference_list, crate::cases::api_interference_report, crate::cases::api_interference_ack,
-        crate::cases::api_chains, crate::cases::api_put_chain, crate::cases::api_reviewer, crate::cases::api_relation
+        crate::cases::api_chains, crate::cases::api_put_chain, crate::cases::api_reviewer, crate::cases::api_relation,
+        crate::execution::api_import, crate::execution::api_board
     ),
     components(schemas(ErrorBody, Page<PersonView>)),
     modifiers(&BearerAuth)

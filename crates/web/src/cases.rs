@@ -46,7 +46,7 @@ pub fn routes() -> Router<AppState> {
         .method_not_allowed_fallback(crate::api::method_not_allowed)
 }
 
-fn internal(e: impl std::fmt::Display) -> AppError {
+pub(crate) fn internal(e: impl std::fmt::Display) -> AppError {
     let id = uuid::Uuid::now_v7();
     tracing::error!(error = %e, %id, "stored case data unreadable");
     AppError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("内部错误 ({id})"), format!("internal error ({id})"))
@@ -236,7 +236,9 @@ pub fn actions_of(command: &str) -> &'static [Action] {
         "approve" | "reject" | "assign_handlers" | "decide_recusal" | "record_discussion" | "resume" | "void_number" | "schedule_hearing" => {
             &[Action::ApproveCase]
         }
-        "record_hearing" => &[Action::HandleCase, Action::ApproveCase],
+        "record_hearing" | "record_remedy" | "record_remedy_outcome" => &[Action::HandleCase, Action::ApproveCase],
+        "decide_deferral" | "archive" | "lend_file" | "return_file" => &[Action::ApproveCase],
+        "review_file" | "conclude_accountability" => &[Action::SuperviseCase],
         _ => &[Action::HandleCase],
     }
 }
@@ -449,6 +451,8 @@ pub struct CaseDetail {
     /// Document numbers issued in this case.
     #[schema(value_type = Vec<Object>)]
     pub numbers: Vec<case::IssuedNumber>,
+    /// After the decision: balance, surcharge by day, court window, case file, disclosure.
+    pub execution: Option<crate::execution::ExecutionView>,
 }
 
 async fn read_case(ctx: &Ctx, id: &str) -> ApiResult<(Case, Row)> {
@@ -538,6 +542,7 @@ pub async fn detail(ctx: &Ctx, id: &str, reveal: bool) -> ApiResult<CaseDetail> 
         timeline,
         commands,
         numbers: c.numbers.clone(),
+        execution: crate::execution::view(&c, &env, now.date()),
     })
 }
 
@@ -635,6 +640,16 @@ pub async fn command(ctx: &Ctx, id: &str, cmd: Command, key: Option<String>) -> 
                         format!("no such file in the evidence store: {f} (upload it first)"),
                     ));
                 }
+            }
+        }
+        if let Command::RecordPayment { reference, .. } = &cmd {
+            if let Some(row) = ctx.state.store.payment_ref(&ctx.tenant_id, reference.trim()).await? {
+                return Err(AppError::new(
+                    StatusCode::CONFLICT,
+                    "case.payment.duplicate",
+                    format!("缴款凭证号 {} 已登记（案件 {}）", reference.trim(), row.text("case_id").unwrap_or_default()),
+                    format!("payment reference {} is already recorded (case {})", reference.trim(), row.text("case_id").unwrap_or_default()),
+                ));
             }
         }
         let decided = case::apply(&c, &cmd, &actor, &env, now)?;
@@ -1153,7 +1168,7 @@ pub async fn api_get(ctx: Ctx, Path(id): Path<String>, Query(q): Query<RevealQue
 /// Issue a command on a case: `{"command": "<name>", ...fields}` (names and fields in
 /// docs/cases.md). A gate that refuses answers 422 with the rule's citation and changes nothing.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/commands", params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
-    request_body(content = Object, description = "A case command, tagged by `command`: record_check, propose_filing, propose_disposal, approve, reject, assign_handlers, request_recusal, decide_recusal, add_evidence, request_preservation, decide_preservation, request_assistance, answer_assistance, confirm_address, submit_report, propose_notice, serve_notice, record_statement, waive_statement, request_hearing, schedule_hearing, record_hearing, record_discussion, propose_decision, serve, notify_informant, request_suspension, resume, request_extension, request_termination, request_transfer_out, void_number"),
+    request_body(content = Object, description = "A case command, tagged by `command`: record_check, propose_filing, propose_disposal, approve, reject, assign_handlers, request_recusal, decide_recusal, add_evidence, request_preservation, decide_preservation, request_assistance, answer_assistance, confirm_address, submit_report, propose_notice, serve_notice, record_statement, waive_statement, request_hearing, schedule_hearing, record_hearing, record_discussion, propose_decision, serve, notify_informant, request_suspension, resume, request_extension, request_termination, request_transfer_out, void_number; after the decision (docs/cases.md \"Execution to archive\"): record_payment, apply_deferral, decide_deferral, serve_reminder, apply_to_court, record_court_outcome, record_remedy, record_remedy_outcome, publish_decision, withdraw_publication, conclude_accountability, propose_closing, archive, lend_file, return_file, review_file"),
     responses((status = 200, body = CommandResult), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn api_command(ctx: Ctx, Path(id): Path<String>, headers: HeaderMap, Json(cmd): Json<Command>) -> ApiResult<axum::Json<CommandResult>> {
     let key = idempotency_key(&headers)?;

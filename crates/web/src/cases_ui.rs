@@ -78,6 +78,22 @@ pub fn command_label(name: &str) -> (&'static str, &'static str) {
         "request_termination" => ("申请终止", "Request termination"),
         "request_transfer_out" => ("申请移送", "Request transfer out"),
         "void_number" => ("作废文号", "Void a document number"),
+        "record_payment" => ("登记缴款", "Record a payment"),
+        "apply_deferral" => ("登记暂缓或分期缴纳申请", "Record a deferral application"),
+        "decide_deferral" => ("审批暂缓或分期缴纳", "Decide on the deferral"),
+        "serve_reminder" => ("送达催告书", "Serve the reminder"),
+        "apply_to_court" => ("申请人民法院强制执行", "Apply to the court"),
+        "record_court_outcome" => ("记录法院裁定", "Record the court's ruling"),
+        "record_remedy" => ("登记行政复议或诉讼", "Record a review or lawsuit"),
+        "record_remedy_outcome" => ("记录复议或诉讼结果", "Record the review or lawsuit outcome"),
+        "publish_decision" => ("登记公开处罚决定", "Record the publication"),
+        "withdraw_publication" => ("撤回公开", "Withdraw the publication"),
+        "conclude_accountability" => ("执法过错责任追究结论", "Conclude the accountability review"),
+        "propose_closing" => ("提请结案", "Propose closing"),
+        "archive" => ("归档", "Archive"),
+        "lend_file" => ("借阅登记", "Lend the file"),
+        "return_file" => ("归还登记", "Return the file"),
+        "review_file" => ("案卷评查", "Review the case file"),
         _ => ("", ""),
     }
 }
@@ -246,7 +262,7 @@ const EVIDENCE_KINDS: [(&str, &str, &str); 9] = [
     ("electronic_monitoring", "电子技术监控记录", "electronic monitoring"),
 ];
 
-const DOCUMENTS: [(&str, &str, &str); 12] = [
+const DOCUMENTS: [(&str, &str, &str); 15] = [
     ("filing", "立案审批表", "filing form"),
     ("decline", "不予立案审批表", "declining form"),
     ("transfer", "案件移送函", "transfer letter"),
@@ -259,6 +275,9 @@ const DOCUMENTS: [(&str, &str, &str); 12] = [
     ("preservation_decision", "先行登记保存处理决定书", "preservation decision"),
     ("assistance", "协助调查函", "request for assistance"),
     ("case", "案件编号", "case number"),
+    ("reminder", "催告书", "reminder"),
+    ("court_application", "强制执行申请书", "court application"),
+    ("archive", "档案号", "archive number"),
 ];
 
 const SERVICE_METHODS: [(ServiceMethod, &str, &str); 7] = [
@@ -845,10 +864,12 @@ struct CasePage {
     service_methods: Vec<(String, String)>,
     can_report: bool,
     reported: bool,
+    exec: Option<crate::execution_ui::ExecPanel>,
+    exec_choices: crate::execution_ui::ExecChoices,
 }
 
 /// Commands whose forms are open on arrival (the procedure's next step); the others fold away.
-const PRIMARY: [&str; 15] = [
+const PRIMARY: [&str; 20] = [
     "approve",
     "reject",
     "record_check",
@@ -864,6 +885,11 @@ const PRIMARY: [&str; 15] = [
     "record_discussion",
     "propose_decision",
     "serve",
+    "record_payment",
+    "decide_deferral",
+    "propose_closing",
+    "archive",
+    "review_file",
 ];
 
 impl CasePage {
@@ -1341,6 +1367,8 @@ async fn render_case(ctx: &Ctx, l: Lang, id: &str, input: PageInput) -> UiResult
         service_methods: SERVICE_METHODS.iter().map(|(m, code, en)| ((*code).to_owned(), l.t(m.zh(), en).to_owned())).collect(),
         can_report,
         reported: input.reported,
+        exec: d.execution.as_ref().map(|v| crate::execution_ui::panel(v, &c, l)),
+        exec_choices: crate::execution_ui::choices(&c, l),
         l,
     })
 }
@@ -1467,6 +1495,11 @@ fn rule_label(rule: &str, l: Lang) -> String {
         "apl.hearing_request" => ("听证申请期限", "hearing request period"),
         "apl.service" => ("送达处罚决定书", "serve the decision"),
         "apl.preservation_decision" => ("先行登记保存处理决定", "decision on preserved evidence"),
+        "apl.payment" => ("缴纳罚款期限", "time to pay the fine"),
+        "three_systems.disclosure" => ("公开行政处罚决定", "publish the decision"),
+        "apl.publication_withdrawal" => ("撤回已公开的决定", "withdraw the publication"),
+        "acl.reminder_wait" => ("催告后等待期", "wait after the reminder"),
+        "acl.court_application_window" => ("申请法院强制执行期限", "time to apply to the court"),
         "local.complaint_reply" => ("告知投诉人核查结果", "tell the complainant"),
         "civil_procedure.public_notice_service" => ("公告送达视为送达之日", "public notice deemed served"),
         _ => return rule.to_owned(),

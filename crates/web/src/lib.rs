@@ -7,6 +7,8 @@ pub mod auth;
 pub mod calendar;
 pub mod cases;
 pub mod cases_ui;
+pub mod execution;
+pub mod execution_ui;
 pub mod demo_cases;
 pub mod error;
 pub mod extract;
@@ -145,6 +147,8 @@ pub fn router(state: AppState) -> Router {
         .merge(power::routes())
         .merge(cases::routes())
         .merge(cases_ui::routes())
+        .merge(execution::routes())
+        .merge(execution_ui::routes())
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

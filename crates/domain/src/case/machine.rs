@@ -215,6 +215,9 @@ pub enum Command {
         reference: String,
         /// bank | e_payment
         channel: String,
+        /// The import batch it came in (None: entered by hand).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        batch: Option<String>,
     },
     /// The party's application for deferral or instalments (APL art. 66).
     ApplyDeferral {
@@ -1010,6 +1013,14 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
     let after_end = execution::allowed_in(c.state, cmd.name())
         || closing_opinion
         || (!matches!(c.state, State::Closed | State::Archived) && matches!(cmd, Command::NotifyInformant { .. } | Command::VoidNumber { .. }));
+    if execution::COMMANDS.contains(&cmd.name()) && !execution::allowed_in(c.state, cmd.name()) {
+        return Err(refuse(
+            "case.wrong_state",
+            format!("案件当前状态为“{}”，不能执行“{}”", c.state.zh(), cmd.name()),
+            format!("the case is {}; {} does not apply", c.state.en(), cmd.name()),
+            "shared/spec/penalty-procedure.md 第12–16步（执行、救济、结案归档、公开）",
+        ));
+    }
     if c.state.is_terminal() && !after_end {
         return Err(refuse(
             "case.closed_state",
@@ -1742,14 +1753,14 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
             n.dirty = true;
             extra.insert("rendered".into(), json!(n.rendered));
         }
-        Command::RecordPayment { amount_fen, paid_on, reference, channel } => {
+        Command::RecordPayment { amount_fen, paid_on, reference, channel, batch } => {
             let p = execution::Payment {
                 amount_fen: *amount_fen,
                 paid_on: *paid_on,
                 reference: reference.trim().to_owned(),
                 channel: channel.clone(),
                 recorded_by: actor.who(),
-                source: "manual".into(),
+                source: batch.as_ref().map(|b| format!("import:{b}")).unwrap_or_else(|| "manual".into()),
             };
             execution::record_payment(&mut c, env, actor, &p, today)?;
         }

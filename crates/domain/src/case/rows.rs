@@ -133,6 +133,21 @@ impl Decided {
                     .set("voided_at", n.voided_at.map(timestamp)),
             );
         }
+        if self.act_kind == "record_payment" {
+            // One row per bank reference in the tenant: a second recording of it, in any case, conflicts.
+            if let Some(p) = c.execution.payments.last() {
+                change = change.expect(Table::PaymentRefs, p.reference.clone(), None);
+                change.rows.push(
+                    Row::new(Table::PaymentRefs)
+                        .set("tenant_id", tenant)
+                        .set("id", p.reference.as_str())
+                        .set("case_id", c.id.as_str())
+                        .set("amount_fen", p.amount_fen)
+                        .set("paid_on", p.paid_on.to_string())
+                        .set("version", 1i64),
+                );
+            }
+        }
         change.files = self.files.clone();
         change
     }

@@ -34,7 +34,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 const TARGETS: [&str; 3] = ["u-team-01", "u-team-02", "u-disposal-01"];
 
-const ACTIONS: [&str; 16] = [
+const ACTIONS: [&str; 17] = [
     "view_org",
     "manage_org",
     "view_people",
@@ -51,6 +51,7 @@ const ACTIONS: [&str; 16] = [
     "approve_case",
     "report_interference",
     "view_interference",
+    "supervise_case",
 ];
 
 /// Per account (username) and action: the verdict for each of TARGETS in order. `Y` allowed, `-` denied.
@@ -59,19 +60,19 @@ const ACTIONS: [&str; 16] = [
 /// Case actions: `view_case`, `handle_case`, `approve_case` on a case (or a new lead) in the unit;
 /// anyone logs interference anywhere (seed 001); inspectors and leaders read it in their scope.
 #[rustfmt::skip]
-const EXPECTED: [(&str, [&str; 16]); 11] = [
-    //                 view_org manage_org view_people manage_people view_staffing personal view_accounts manage_accounts view_record upload_ev view_ev  view_case handle_case approve_case report_itf view_itf
-    ("officer",        ["Y--",   "---",     "Y--",      "---",        "Y--",        "---",   "---",        "---",          "---",      "YYY",    "YYY",   "Y--",    "Y--",      "---",       "YYY",     "---"]),
-    ("auxiliary",      ["Y--",   "---",     "---",      "---",        "---",        "---",   "---",        "---",          "---",      "---",    "---",   "---",    "---",      "---",       "YYY",     "---"]),
-    ("legal_reviewer", ["YY-",   "---",     "YY-",      "---",        "YY-",        "---",   "---",        "---",          "---",      "---",    "YYY",   "YY-",    "---",      "YY-",       "YYY",     "---"]),
-    ("lawyer",         ["YY-",   "---",     "---",      "---",        "---",        "---",   "---",        "---",          "---",      "---",    "---",   "YY-",    "---",      "YY-",       "YYY",     "---"]),
-    ("leader",         ["YY-",   "---",     "YY-",      "---",        "YY-",        "YY-",   "---",        "---",          "YYY",      "YYY",    "YYY",   "YY-",    "YY-",      "YY-",       "YYY",     "YY-"]),
-    ("dispatcher",     ["YYY",   "---",     "---",      "---",        "---",        "---",   "---",        "---",          "---",      "---",    "---",   "---",    "---",      "---",       "YYY",     "---"]),
-    ("supervisor",     ["YYY",   "---",     "---",      "---",        "---",        "---",   "---",        "---",          "---",      "YYY",    "---",   "---",    "---",      "---",       "YYY",     "---"]),
-    ("disposer",       ["--Y",   "---",     "---",      "---",        "---",        "---",   "---",        "---",          "---",      "YYY",    "---",   "---",    "---",      "---",       "YYY",     "---"]),
-    ("inspector",      ["YY-",   "---",     "YY-",      "---",        "YY-",        "YY-",   "---",        "---",          "YYY",      "YYY",    "YYY",   "YY-",    "---",      "---",       "YYY",     "YY-"]),
-    ("admin",          ["YYY",   "YYY",     "YYY",      "YYY",        "YYY",        "YYY",   "YYY",        "YYY",          "YYY",      "YYY",    "YYY",   "---",    "---",      "---",       "YYY",     "---"]),
-    ("assessor",       ["YYY",   "---",     "---",      "---",        "YYY",        "---",   "---",        "---",          "---",      "---",    "---",   "---",    "---",      "---",       "YYY",     "---"]),
+const EXPECTED: [(&str, [&str; 17]); 11] = [
+    //                 view_org manage_org view_people manage_people view_staffing personal view_accounts manage_accounts view_record upload_ev view_ev  view_case handle_case approve_case report_itf view_itf supervise
+    ("officer",        ["Y--",   "---",     "Y--",      "---",        "Y--",        "---",   "---",        "---",          "---",      "YYY",    "YYY",   "Y--",    "Y--",      "---",       "YYY",     "---",     "---"]),
+    ("auxiliary",      ["Y--",   "---",     "---",      "---",        "---",        "---",   "---",        "---",          "---",      "---",    "---",   "---",    "---",      "---",       "YYY",     "---",     "---"]),
+    ("legal_reviewer", ["YY-",   "---",     "YY-",      "---",        "YY-",        "---",   "---",        "---",          "---",      "---",    "YYY",   "YY-",    "---",      "YY-",       "YYY",     "---",     "---"]),
+    ("lawyer",         ["YY-",   "---",     "---",      "---",        "---",        "---",   "---",        "---",          "---",      "---",    "---",   "YY-",    "---",      "YY-",       "YYY",     "---",     "---"]),
+    ("leader",         ["YY-",   "---",     "YY-",      "---",        "YY-",        "YY-",   "---",        "---",          "YYY",      "YYY",    "YYY",   "YY-",    "YY-",      "YY-",       "YYY",     "YY-",     "YY-"]),
+    ("dispatcher",     ["YYY",   "---",     "---",      "---",        "---",        "---",   "---",        "---",          "---",      "---",    "---",   "---",    "---",      "---",       "YYY",     "---",     "---"]),
+    ("supervisor",     ["YYY",   "---",     "---",      "---",        "---",        "---",   "---",        "---",          "---",      "YYY",    "---",   "---",    "---",      "---",       "YYY",     "---",     "---"]),
+    ("disposer",       ["--Y",   "---",     "---",      "---",        "---",        "---",   "---",        "---",          "---",      "YYY",    "---",   "---",    "---",      "---",       "YYY",     "---",     "---"]),
+    ("inspector",      ["YY-",   "---",     "YY-",      "---",        "YY-",        "YY-",   "---",        "---",          "YYY",      "YYY",    "YYY",   "YY-",    "---",      "---",       "YYY",     "YY-",     "YY-"]),
+    ("admin",          ["YYY",   "YYY",     "YYY",      "YYY",        "YYY",        "YYY",   "YYY",        "YYY",          "YYY",      "YYY",    "YYY",   "---",    "---",      "---",       "YYY",     "---",     "---"]),
+    ("assessor",       ["YYY",   "---",     "---",      "---",        "YYY",        "---",   "---",        "---",          "---",      "---",    "---",   "---",    "---",      "---",       "YYY",     "---",     "---"]),
 ];
 
 /// A small PDF, different each time (content-addressed files would otherwise coincide).
@@ -363,18 +364,31 @@ async fn every_role_action_and_target_is_allowed_or_denied_as_the_table_says() {
                         }
                         assert_eq!(app.ledger_len().await, before, "{cell}: a read wrote to the record");
                     }
+                    "supervise_case" => {
+                        // A case-file review of a case under investigation: past the policy the case
+                        // rules refuse it (422, wrong state). Nothing is written either way.
+                        let body = json!({"command": "review_file", "scores": []});
+                        let r = app.post(token, &format!("/api/v1/cases/{}/commands", t.case), body).await;
+                        if allowed {
+                            let v = expect_json(r, StatusCode::UNPROCESSABLE_ENTITY).await;
+                            assert_eq!(v["error"]["code"], "case.wrong_state", "{cell}: {v}");
+                        } else {
+                            deny(r, &cell).await;
+                        }
+                        assert_eq!(app.ledger_len().await, before, "{cell}");
+                    }
                     other => panic!("no probe for {other}"),
                 }
             }
         }
     }
-    assert_eq!(n, 11 * 16 * 3);
+    assert_eq!(n, 11 * 17 * 3);
     // A guard against a table that allows (or denies) everything by mistake.
     // officer 3+6, auxiliary 1, legal_reviewer 6+3, lawyer 2, leader 11+6, dispatcher 3,
     // supervisor 3+3, disposer 1+3, inspector 11+6, admin 27+6, assessor 6; then the case actions:
     // view_case 1+2+2+2+2, handle_case 1+2, approve_case 2+2+2, report_interference 11×3,
-    // view_interference 2+2.
-    assert_eq!(allowed_cells, 74 + 33 + 9 + 3 + 6 + 33 + 4);
+    // view_interference 2+2, supervise_case 2+2.
+    assert_eq!(allowed_cells, 74 + 33 + 9 + 3 + 6 + 33 + 4 + 4);
 }
 
 /// A denied cell: 403 with the JSON error naming the refusal.
@@ -465,7 +479,7 @@ const CASE_ROLES: [&str; 11] =
     ["officer", "auxiliary", "legal_reviewer", "lawyer", "leader", "dispatcher", "supervisor", "disposer", "inspector", "admin", "assessor"];
 
 #[rustfmt::skip]
-const CASE_EXPECTED: [(&str, &str); 32] = [
+const CASE_EXPECTED: [(&str, &str); 48] = [
     //                          officer aux reviewer lawyer leader dispatcher supervisor disposer inspector admin assessor
     ("record_check",           "Y---Y------"),
     ("propose_filing",         "Y---Y------"),
@@ -499,6 +513,22 @@ const CASE_EXPECTED: [(&str, &str); 32] = [
     ("request_termination",    "Y---Y------"),
     ("request_transfer_out",   "Y---Y------"),
     ("void_number",            "--YYY------"),
+    ("record_payment",         "Y---Y------"),
+    ("apply_deferral",         "Y---Y------"),
+    ("decide_deferral",        "--YYY------"),
+    ("serve_reminder",         "Y---Y------"),
+    ("apply_to_court",         "Y---Y------"),
+    ("record_court_outcome",   "Y---Y------"),
+    ("record_remedy",          "Y-YYY------"),
+    ("record_remedy_outcome",  "Y-YYY------"),
+    ("publish_decision",       "Y---Y------"),
+    ("withdraw_publication",   "Y---Y------"),
+    ("conclude_accountability","----Y---Y--"),
+    ("propose_closing",        "Y---Y------"),
+    ("archive",                "--YYY------"),
+    ("lend_file",              "--YYY------"),
+    ("return_file",            "--YYY------"),
+    ("review_file",            "----Y---Y--"),
 ];
 
 /// A well-formed body for each command that the case rules refuse on the probe's case (a patrol
@@ -538,6 +568,23 @@ fn probe_body(name: &str, at: chrono::NaiveDateTime) -> Value {
         "request_termination" => json!({"reason": ""}),
         "request_transfer_out" => json!({"receiving_body": "", "reason": ""}),
         "void_number" => json!({"number_id": "none", "reason": ""}),
+        // Execution to archive: the probe's case is under investigation, so the rules refuse them all.
+        "record_payment" => json!({"amount_fen": 100, "paid_on": day, "reference": "探针", "channel": "bank"}),
+        "apply_deferral" => json!({"kind": "deferral", "applied_on": day, "reason": "", "schedule": []}),
+        "decide_deferral" => json!({"index": 99, "approved": true, "opinion": ""}),
+        "serve_reminder" => json!({"served_on": day, "method": "", "comply_by": day, "content": ""}),
+        "apply_to_court" => json!({"applied_on": day, "court": "", "party_opinion": ""}),
+        "record_court_outcome" => json!({"outcome": "enforced", "decided_on": day}),
+        "record_remedy" => json!({"kind": "lawsuit", "filed_on": day, "body": ""}),
+        "record_remedy_outcome" => json!({"index": 99, "outcome": "upheld", "decided_on": day}),
+        "publish_decision" => json!({"published_on": day}),
+        "withdraw_publication" => json!({"withdrawn_on": day, "reason": ""}),
+        "conclude_accountability" => json!({"index": 99, "conclusion": ""}),
+        "propose_closing" => json!({"summary": "", "result": ""}),
+        "archive" => json!({"retention": "30_years"}),
+        "lend_file" => json!({"borrower": "", "purpose": "", "due_on": day}),
+        "return_file" => json!({"index": 99, "returned_on": day}),
+        "review_file" => json!({"scores": []}),
         other => panic!("no probe body for {other}"),
     };
     let mut body = body;
@@ -588,7 +635,8 @@ async fn every_role_and_case_command_is_let_through_or_refused_by_the_policy_as_
         deny(r, &format!("officer × {name} × u-team-02")).await;
     }
     // officer 24 (all but the 8 approval commands) + leader 32 + reviewer and lawyer 9 each (the 8
-    // approval commands and record_hearing).
-    assert_eq!((through, refused), (24 + 32 + 9 + 9, 32 * 11 - 74));
+    // approval commands and record_hearing); execution to archive: officer 10 (handle_case), leader
+    // 16, reviewer and lawyer 6 each (decide_deferral, remedies ×2, archive, loans ×2), inspector 2.
+    assert_eq!((through, refused), (24 + 32 + 9 + 9 + 10 + 16 + 6 + 6 + 2, 48 * 11 - 114));
     app.assert_unchanged(&start, "the case command matrix").await;
 }
