@@ -28,7 +28,13 @@ fn served(w: &mut World, id: &str, served: NaiveDate) -> Case {
     let c = w.run(&c, &Command::ProposeDecision { reasoned_text: None, answers_to_statement: None }, "off-a", t(2026, 2, 10, 9, 0)).case;
     let c = w.run(&c, &review("agree"), "rev-2020", t(2026, 2, 11, 9, 0)).case;
     let c = w.run(&c, &approve("同意处罚"), "lead-1", t(2026, 2, 12, 10, 0)).case;
-    let cmd = Command::Serve { method: ServiceMethod::InPerson, served_at: at(served, 10), recipient: PARTY.into(), place: "江汉区城管执法中队".into(), witness: None };
+    let cmd = Command::Serve {
+        method: ServiceMethod::InPerson,
+        served_at: at(served, 10),
+        recipient: PARTY.into(),
+        place: "江汉区城管执法中队".into(),
+        witness: None,
+    };
     let c = w.run(&c, &cmd, "off-a", at(served, 11)).case;
     assert_eq!(c.state, State::Served);
     c
@@ -163,8 +169,12 @@ fn the_court_window_after_a_reminder_served_before_national_day() {
     let c = served(&mut w, "case-c1", d(2026, 3, 30));
     let early = Command::ApplyToCourt { applied_on: d(2026, 4, 20), court: "江汉区人民法院".into(), party_opinion: "无".into() };
     assert_refused(&w.refused(&c, &early, "off-a", t(2026, 4, 20, 9, 0)), "case.court.no_reminder", "第五十四条");
-    let reminder = Command::ServeReminder { served_on: d(2026, 9, 25), method: "直接送达".into(), comply_by: d(2026, 10, 12), content: "限期缴纳罚款及加处罚款".into() };
-    let early_reminder = Command::ServeReminder { served_on: d(2026, 4, 14), method: "直接送达".into(), comply_by: d(2026, 4, 30), content: "限期缴纳".into() };
+    let reminder =
+        Command::ServeReminder {
+            served_on: d(2026, 9, 25), method: "直接送达".into(), comply_by: d(2026, 10, 12), content: "限期缴纳罚款及加处罚款".into()
+        };
+    let early_reminder =
+        Command::ServeReminder { served_on: d(2026, 4, 14), method: "直接送达".into(), comply_by: d(2026, 4, 30), content: "限期缴纳".into() };
     assert_refused(&w.refused(&c, &early_reminder, "off-a", t(2026, 4, 14, 9, 0)), "case.reminder.not_due", "第五十四条");
     let c = w.run(&c, &reminder, "off-a", t(2026, 9, 25, 15, 0)).case;
     assert_eq!(c.execution.reminders[0].number, "江汉城管催告字〔2026〕1号");
@@ -188,7 +198,14 @@ fn the_court_window_after_a_reminder_served_before_national_day() {
 fn a_pending_remedy_blocks_the_court_and_pauses_the_surcharge() {
     let mut w = World::new();
     let c = served(&mut w, "case-c2", d(2026, 2, 13));
-    let c = w.run(&c, &Command::RecordRemedy { kind: "administrative_review".into(), filed_on: d(2026, 3, 10), body: "江汉区人民政府".into() }, "off-a", t(2026, 3, 10, 9, 0)).case;
+    let c = w
+        .run(
+            &c,
+            &Command::RecordRemedy { kind: "administrative_review".into(), filed_on: d(2026, 3, 10), body: "江汉区人民政府".into() },
+            "off-a",
+            t(2026, 3, 10, 9, 0),
+        )
+        .case;
     assert!(execution::court_window(&c, &w.env()).unwrap().is_none());
     let b = execution::balance(&c, &w.env(), d(2026, 3, 20)).unwrap();
     assert_eq!(b.surcharge_fen, 9 * 24_000, "03-01..03-09 accrue, the rest is paused");
@@ -206,7 +223,14 @@ fn a_revocation_withdraws_the_publication_and_opens_accountability() {
     assert_eq!(c.execution.disclosure.as_ref().unwrap().status(), "published");
     let premature = Command::WithdrawPublication { withdrawn_on: d(2026, 2, 17), reason: "x".into() };
     assert_refused(&w.refused(&c, &premature, "off-a", t(2026, 2, 17, 9, 0)), "case.disclosure.no_ground", "第四十八条");
-    let c = w.run(&c, &Command::RecordRemedy { kind: "administrative_review".into(), filed_on: d(2026, 3, 2), body: "江汉区人民政府".into() }, "off-a", t(2026, 3, 2, 9, 0)).case;
+    let c = w
+        .run(
+            &c,
+            &Command::RecordRemedy { kind: "administrative_review".into(), filed_on: d(2026, 3, 2), body: "江汉区人民政府".into() },
+            "off-a",
+            t(2026, 3, 2, 9, 0),
+        )
+        .case;
     let outcome = Command::RecordRemedyOutcome { index: 0, outcome: "revoked".into(), decided_on: d(2026, 4, 30), note: "事实不清".into() };
     let c = w.run(&c, &outcome, "off-a", t(2026, 4, 30, 16, 0)).case;
     let dis = c.execution.disclosure.as_ref().unwrap();
@@ -257,8 +281,13 @@ fn closing_the_case_file_and_the_archive() {
     assert!(ch.expect.iter().any(|e| e.table == Table::DocSequences && e.id == "u-bureau/archive/2026" && e.version.is_none()), "gapless archive numbers");
     // Read-only: nothing but loans and reviews.
     assert_eq!(w.refused(&c, &pay(1, d(2026, 2, 25), "B"), "off-a", t(2026, 2, 25, 10, 0)).code, "case.closed_state");
-    assert_eq!(w.refused(&c, &Command::VoidNumber { number_id: c.numbers[0].id.clone(), reason: "x".into() }, "lead-1", t(2026, 2, 25, 10, 0)).code, "case.closed_state");
-    let c = w.run(&c, &Command::LendFile { borrower: "市局法制科 褚红".into(), purpose: "案卷评查".into(), due_on: d(2026, 3, 6) }, "lead-1", t(2026, 2, 26, 9, 0)).case;
+    assert_eq!(
+        w.refused(&c, &Command::VoidNumber { number_id: c.numbers[0].id.clone(), reason: "x".into() }, "lead-1", t(2026, 2, 25, 10, 0)).code,
+        "case.closed_state"
+    );
+    let c = w
+        .run(&c, &Command::LendFile { borrower: "市局法制科 褚红".into(), purpose: "案卷评查".into(), due_on: d(2026, 3, 6) }, "lead-1", t(2026, 2, 26, 9, 0))
+        .case;
     let again = Command::LendFile { borrower: "x".into(), purpose: "y".into(), due_on: d(2026, 3, 6) };
     assert_eq!(w.refused(&c, &again, "lead-1", t(2026, 2, 26, 10, 0)).code, "case.loan.out");
     let c = w.run(&c, &Command::ReturnFile { index: 0, returned_on: d(2026, 3, 2) }, "lead-1", t(2026, 3, 2, 9, 0)).case;
@@ -267,7 +296,11 @@ fn closing_the_case_file_and_the_archive() {
     let mut over = scores.clone();
     over[0].score += 1;
     assert_eq!(w.refused(&c, &Command::ReviewFile { scores: over, remark: String::new() }, "lead-2", t(2026, 3, 3, 9, 0)).code, "case.file_review.score");
-    assert_refused(&w.refused(&c, &Command::ReviewFile { scores: scores.clone(), remark: String::new() }, "off-a", t(2026, 3, 3, 9, 0)), "case.role_required", "");
+    assert_refused(
+        &w.refused(&c, &Command::ReviewFile { scores: scores.clone(), remark: String::new() }, "off-a", t(2026, 3, 3, 9, 0)),
+        "case.role_required",
+        "",
+    );
     let c = w.run(&c, &Command::ReviewFile { scores, remark: "优秀案卷".into() }, "lead-2", t(2026, 3, 3, 9, 0)).case;
     assert_eq!((c.execution.file_reviews[0].total, c.execution.file_reviews[0].max), (100, 100));
 }

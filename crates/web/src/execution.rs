@@ -59,7 +59,8 @@ pub fn view(c: &Case, env: &Env, today: NaiveDate) -> Option<ExecutionView> {
         Ok(w) => (w, None),
         Err(e) => (None, Some(refusal_text(e))),
     };
-    let balance = execution::balance(c, env, today).unwrap_or(Balance { fine_fen: execution::fine_fen(c), surcharge_fen: 0, paid_fen: 0, owed_fen: 0, annulled: false });
+    let balance =
+        execution::balance(c, env, today).unwrap_or(Balance { fine_fen: execution::fine_fen(c), surcharge_fen: 0, paid_fen: 0, owed_fen: 0, annulled: false });
     Some(ExecutionView {
         balance,
         schedule: execution::schedule(c),
@@ -164,7 +165,13 @@ pub async fn import(ctx: &Ctx, b: ImportBatch) -> ApiResult<ImportReport> {
             ));
             continue;
         };
-        let cmd = Command::RecordPayment { amount_fen: n.amount_fen, paid_on: n.paid_on, reference: reference.clone(), channel: n.channel, batch: Some(b.batch.clone()) };
+        let cmd = Command::RecordPayment {
+            amount_fen: n.amount_fen,
+            paid_on: n.paid_on,
+            reference: reference.clone(),
+            channel: n.channel,
+            batch: Some(b.batch.clone()),
+        };
         match cases::command(ctx, &case_id, cmd, None).await {
             Ok(_) => {
                 report.recorded += 1;

@@ -5,12 +5,12 @@
 use crate::execution::{self, ExecutionView};
 use crate::i18n::Lang;
 use crate::ui::{nav, page, Nav, UiCtx, UiResult};
+use crate::AppState;
 use askama::Template;
 use axum::routing::get;
 use axum::Router;
 use chengguan_domain::case::execution::{outcome_zh, CaseFile};
 use chengguan_domain::case::{Case, CaseRules};
-use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/execution-board", get(board_page))
@@ -125,7 +125,12 @@ pub fn panel(v: &ExecutionView, c: &Case, l: Lang) -> ExecPanel {
         line(l, "尚欠", "Owed", yuan(b.owed_fen)),
     ];
     if b.annulled {
-        balance.push(line(l, "说明", "Note", l.t("决定已被撤销或确认无效，不再执行", "the decision was revoked or confirmed void: nothing to execute").to_owned()));
+        balance.push(line(
+            l,
+            "说明",
+            "Note",
+            l.t("决定已被撤销或确认无效，不再执行", "the decision was revoked or confirmed void: nothing to execute").to_owned(),
+        ));
     }
     let schedule = v.schedule.iter().map(|i| Line { label: i.due_on.to_string(), value: yuan(i.amount_fen) }).collect();
     let skip = v.surcharge.len().saturating_sub(SURCHARGE_ROWS);
@@ -151,7 +156,12 @@ pub fn panel(v: &ExecutionView, c: &Case, l: Lang) -> ExecPanel {
     let mut court_citation = String::new();
     if let Some(w) = &v.court_window {
         court.push(line(l, "复议、诉讼期限届满", "Remedy periods end", w.periods_end.to_string()));
-        court.push(line(l, "可申请起始日", "Window opens", w.opens.map(|d| d.to_string()).unwrap_or_else(|| l.t("须先送达催告书", "serve a reminder first").to_owned())));
+        court.push(line(
+            l,
+            "可申请起始日",
+            "Window opens",
+            w.opens.map(|d| d.to_string()).unwrap_or_else(|| l.t("须先送达催告书", "serve a reminder first").to_owned()),
+        ));
         court.push(line(l, "申请截止日", "Window closes", w.closes.to_string()));
         court.push(line(l, "说明", "Why", l.t(&w.why_zh, &w.why_en).to_owned()));
         court_citation = w.citation.clone();
@@ -179,7 +189,12 @@ pub fn panel(v: &ExecutionView, c: &Case, l: Lang) -> ExecPanel {
                 disclosure.push(line(l, "撤回期限", "Withdraw by", w.to_owned()));
             }
         }
-        disclosure.push(line(l, "公开内容", "Published record", format!("{}｜{}｜{}｜{}｜{}｜{}", r.subject, r.decision_number, r.party, r.cause, r.penalty, r.decided_on)));
+        disclosure.push(line(
+            l,
+            "公开内容",
+            "Published record",
+            format!("{}｜{}｜{}｜{}｜{}｜{}", r.subject, r.decision_number, r.party, r.cause, r.penalty, r.decided_on),
+        ));
     }
     let mut registers = Vec::new();
     for p in &x.payments {
@@ -194,17 +209,34 @@ pub fn panel(v: &ExecutionView, c: &Case, l: Lang) -> ExecPanel {
     }
     for r in &x.remedies {
         let kind = if r.kind == "lawsuit" { l.t("行政诉讼", "lawsuit") } else { l.t("行政复议", "review") };
-        registers.push(line(l, "救济", "Remedy", format!("{kind} · {} · {} · {}", r.filed_on, r.body, r.outcome.as_deref().map(outcome_zh).unwrap_or("审理中"))));
+        registers.push(line(
+            l,
+            "救济",
+            "Remedy",
+            format!("{kind} · {} · {} · {}", r.filed_on, r.body, r.outcome.as_deref().map(outcome_zh).unwrap_or("审理中")),
+        ));
     }
     for a in &x.accountability {
-        registers.push(line(l, "执法过错责任追究", "Accountability", format!("{} · {} · {}", a.opened_on, a.reason, a.conclusion.clone().unwrap_or_else(|| "待审查".into()))));
+        registers.push(line(
+            l,
+            "执法过错责任追究",
+            "Accountability",
+            format!("{} · {} · {}", a.opened_on, a.reason, a.conclusion.clone().unwrap_or_else(|| "待审查".into())),
+        ));
     }
     for lo in &x.loans {
         registers.push(line(
             l,
             "借阅",
             "Loan",
-            format!("{} · {} · {}→{} · {}", lo.borrower, lo.purpose, lo.lent_on, lo.due_on, lo.returned_on.map(|d| format!("已归还 {d}")).unwrap_or_else(|| "未归还".into())),
+            format!(
+                "{} · {} · {}→{} · {}",
+                lo.borrower,
+                lo.purpose,
+                lo.lent_on,
+                lo.due_on,
+                lo.returned_on.map(|d| format!("已归还 {d}")).unwrap_or_else(|| "未归还".into())
+            ),
         ));
     }
     for r in &x.file_reviews {
@@ -241,8 +273,20 @@ pub struct ExecChoices {
 pub fn choices(c: &Case, l: Lang) -> ExecChoices {
     let x = &c.execution;
     ExecChoices {
-        deferrals: x.deferrals.iter().enumerate().filter(|(_, d)| d.status == "pending").map(|(i, d)| (i, format!("{} · {} · {}", d.kind, d.applied_on, d.reason))).collect(),
-        remedies: x.remedies.iter().enumerate().filter(|(_, r)| r.is_pending()).map(|(i, r)| (i, format!("{} · {} · {}", r.kind, r.filed_on, r.body))).collect(),
+        deferrals: x
+            .deferrals
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.status == "pending")
+            .map(|(i, d)| (i, format!("{} · {} · {}", d.kind, d.applied_on, d.reason)))
+            .collect(),
+        remedies: x
+            .remedies
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.is_pending())
+            .map(|(i, r)| (i, format!("{} · {} · {}", r.kind, r.filed_on, r.body)))
+            .collect(),
         accountability: x.accountability.iter().enumerate().filter(|(_, a)| a.conclusion.is_none()).map(|(i, a)| (i, a.reason.clone())).collect(),
         loans: x.loans.iter().enumerate().filter(|(_, lo)| lo.returned_on.is_none()).map(|(i, lo)| (i, format!("{} · {}", lo.borrower, lo.lent_on))).collect(),
         checklist: CaseRules::national().case_file.checklist.iter().map(|i| (i.code.clone(), l.t(&i.zh, &i.en).to_owned(), i.max)).collect(),

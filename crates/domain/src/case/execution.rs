@@ -239,12 +239,7 @@ pub struct ItemScore {
 
 /// The fine the decision imposes, in fen (0 for no fine).
 pub fn fine_fen(c: &Case) -> i64 {
-    c.decision
-        .as_ref()
-        .filter(|d| d.outcome == Outcome::Penalty)
-        .and_then(|d| d.proposal.fine_yuan)
-        .map(|y| y.saturating_mul(100))
-        .unwrap_or(0)
+    c.decision.as_ref().filter(|d| d.outcome == Outcome::Penalty).and_then(|d| d.proposal.fine_yuan).map(|y| y.saturating_mul(100)).unwrap_or(0)
 }
 
 pub fn paid_fen(c: &Case) -> i64 {
@@ -401,9 +396,8 @@ pub fn court_window(c: &Case, env: &Env) -> Result<Option<CourtWindow>, Refusal>
             }
         }
     }
-    let closes = deadline::deadline(env.calendar, None, rule(env, "acl.court_application_window")?, periods_end.and_hms_opt(0, 0, 0).expect("midnight"))?
-        .due
-        .date();
+    let closes =
+        deadline::deadline(env.calendar, None, rule(env, "acl.court_application_window")?, periods_end.and_hms_opt(0, 0, 0).expect("midnight"))?.due.date();
     let opens = match c.execution.reminders.last() {
         Some(r) => {
             let wait = deadline::deadline(env.calendar, None, rule(env, "acl.reminder_wait")?, r.served_on.and_hms_opt(0, 0, 0).expect("midnight"))?.due.date();
@@ -487,7 +481,16 @@ pub fn case_file(c: &Case, env: &Env) -> CaseFile {
     let mut add = |section: &str, number: Option<String>, responsible: &str, title: &str, date: NaiveDate, pages: u32, remark: String| {
         raw.push((
             section.to_owned(),
-            FileEntry { seq: 0, section: section.to_owned(), number, responsible: responsible.to_owned(), title: title.to_owned(), date, pages: pages.max(1), remark },
+            FileEntry {
+                seq: 0,
+                section: section.to_owned(),
+                number,
+                responsible: responsible.to_owned(),
+                title: title.to_owned(),
+                date,
+                pages: pages.max(1),
+                remark,
+            },
         ));
     };
     add("lead", None, &subject, "案件来源登记表", c.registered_at.date(), 1, String::new());
@@ -508,7 +511,15 @@ pub fn case_file(c: &Case, env: &Env) -> CaseFile {
         add("evidence", None, &subject, &title, c.registered_at.date(), e.files.len() as u32, format!("第{}次办案行为", e.act));
     }
     for a in &c.assistance {
-        add("records", None, &subject, &format!("协助函（{}）", a.department), a.sent_on, 1, if a.answer.is_some() { "已复函".into() } else { "未复函".into() });
+        add(
+            "records",
+            None,
+            &subject,
+            &format!("协助函（{}）", a.department),
+            a.sent_on,
+            1,
+            if a.answer.is_some() { "已复函".into() } else { "未复函".into() },
+        );
     }
     if let Some(r) = &c.report {
         add("report", None, &subject, "案件调查终结报告", r.submitted_at.date(), 1, String::new());
@@ -546,10 +557,26 @@ pub fn case_file(c: &Case, env: &Env) -> CaseFile {
     }
     let x = &c.execution;
     for d in &x.deferrals {
-        add("execution", None, &subject, if d.kind == "instalments" { "分期缴纳罚款申请及审批" } else { "暂缓缴纳罚款申请及审批" }, d.applied_on, 1, d.status.clone());
+        add(
+            "execution",
+            None,
+            &subject,
+            if d.kind == "instalments" { "分期缴纳罚款申请及审批" } else { "暂缓缴纳罚款申请及审批" },
+            d.applied_on,
+            1,
+            d.status.clone(),
+        );
     }
     for p in &x.payments {
-        add("execution", Some(p.reference.clone()), "银行/电子支付平台", "罚款缴纳凭证", p.paid_on, 1, format!("{}.{:02}元", p.amount_fen / 100, p.amount_fen % 100));
+        add(
+            "execution",
+            Some(p.reference.clone()),
+            "银行/电子支付平台",
+            "罚款缴纳凭证",
+            p.paid_on,
+            1,
+            format!("{}.{:02}元", p.amount_fen / 100, p.amount_fen % 100),
+        );
     }
     for r in &x.reminders {
         add("execution", Some(r.number.clone()), &subject, "催告书及送达回证", r.served_on, 1, String::new());
@@ -568,7 +595,11 @@ pub fn case_file(c: &Case, env: &Env) -> CaseFile {
     let rank = |s: &str| cfg.order.iter().position(|x| x == s).unwrap_or(cfg.order.len());
     raw.sort_by_key(|(s, _)| rank(s));
     let split = cfg.layout == "split";
-    let mut main = Volume { name_zh: if split { "正卷".into() } else { "卷宗".into() }, name_en: if split { "main volume".into() } else { "file".into() }, entries: Vec::new() };
+    let mut main = Volume {
+        name_zh: if split { "正卷".into() } else { "卷宗".into() },
+        name_en: if split { "main volume".into() } else { "file".into() },
+        entries: Vec::new(),
+    };
     let mut internal = Volume { name_zh: "副卷".into(), name_en: "internal volume".into(), entries: Vec::new() };
     for (section, mut e) in raw {
         let v = if split && cfg.internal.contains(&section) { &mut internal } else { &mut main };
@@ -627,7 +658,9 @@ pub fn missing(c: &Case, env: &Env) -> Vec<Missing> {
     need(c.decision.is_some(), "decision", "缺处理决定书", "the decision is missing");
     need(c.service.is_some(), "service_receipt", "缺决定书送达回证", "the decision's service receipt is missing");
     need(
-        c.submissions.iter().any(|s| s.act == ChainAct::Decision && s.status == "approved" && s.opinions.iter().any(|o| o.role == Role::LegalReviewer && o.approve)),
+        c.submissions
+            .iter()
+            .any(|s| s.act == ChainAct::Decision && s.status == "approved" && s.opinions.iter().any(|o| o.role == Role::LegalReviewer && o.approve)),
         "legal_review",
         "缺法制审核意见书",
         "the legal review opinion is missing",
@@ -648,9 +681,19 @@ pub fn missing(c: &Case, env: &Env) -> Vec<Missing> {
         let today = c.updated_at.date();
         let settled = balance(c, env, today).map(|b| b.owed_fen == 0).unwrap_or(false);
         let court = c.execution.court.as_ref().is_some_and(|a| a.outcome.is_some());
-        need(settled || court, "execution", "罚款（含加处罚款）未缴清，也无法院强制执行结果", "the fine (with any surcharge) is neither paid nor enforced by the court");
+        need(
+            settled || court,
+            "execution",
+            "罚款（含加处罚款）未缴清，也无法院强制执行结果",
+            "the fine (with any surcharge) is neither paid nor enforced by the court",
+        );
     }
-    need(c.execution.closing.as_ref().is_some_and(|cl| cl.closed_on.is_some()), "closing_report", "缺经批准的结案报告", "the approved closing report is missing");
+    need(
+        c.execution.closing.as_ref().is_some_and(|cl| cl.closed_on.is_some()),
+        "closing_report",
+        "缺经批准的结案报告",
+        "the approved closing report is missing",
+    );
     out
 }
 
@@ -754,7 +797,11 @@ pub(super) fn record_payment(c: &mut Case, env: &Env, actor: &Actor, p: &Payment
         return Err(bad("case.payment.before_service", "缴款日期早于决定书送达", "the payment is dated before the decision was served"));
     }
     if c.execution.payments.iter().any(|x| x.reference == p.reference) {
-        return Err(bad("case.payment.duplicate", format!("缴款凭证号 {} 已登记", p.reference), format!("payment reference {} is already recorded", p.reference)));
+        return Err(bad(
+            "case.payment.duplicate",
+            format!("缴款凭证号 {} 已登记", p.reference),
+            format!("payment reference {} is already recorded", p.reference),
+        ));
     }
     let b = balance(c, env, p.paid_on)?;
     if b.annulled || fine_fen(c) == 0 {
@@ -774,7 +821,15 @@ pub(super) fn record_payment(c: &mut Case, env: &Env, actor: &Actor, p: &Payment
     Ok(())
 }
 
-pub(super) fn apply_deferral(c: &mut Case, actor: &Actor, kind: &str, reason: &str, applied_on: NaiveDate, sched: &[Instalment], today: NaiveDate) -> Result<(), Refusal> {
+pub(super) fn apply_deferral(
+    c: &mut Case,
+    actor: &Actor,
+    kind: &str,
+    reason: &str,
+    applied_on: NaiveDate,
+    sched: &[Instalment],
+    today: NaiveDate,
+) -> Result<(), Refusal> {
     require_handler(c, actor)?;
     nonempty(reason, "reason")?;
     not_future(applied_on, today, "applied_on")?;
@@ -817,7 +872,12 @@ pub(super) fn apply_deferral(c: &mut Case, actor: &Actor, kind: &str, reason: &s
 pub(super) fn decide_deferral(c: &mut Case, actor: &Actor, index: usize, approved: bool, opinion: &str, today: NaiveDate) -> Result<(), Refusal> {
     require_role(actor, Role::Leader)?;
     if c.handlers.contains(&actor.who()) {
-        return Err(refuse("case.separation", "承办人不得审批本案的暂缓或分期缴纳申请", "a handler cannot approve the case's deferral", "《行政处罚法》第六十六条第二款"));
+        return Err(refuse(
+            "case.separation",
+            "承办人不得审批本案的暂缓或分期缴纳申请",
+            "a handler cannot approve the case's deferral",
+            "《行政处罚法》第六十六条第二款",
+        ));
     }
     nonempty(opinion, "opinion")?;
     let d = c
@@ -834,7 +894,16 @@ pub(super) fn decide_deferral(c: &mut Case, actor: &Actor, index: usize, approve
 }
 
 #[allow(clippy::too_many_arguments)]
-pub(super) fn serve_reminder(c: &mut Case, env: &Env, actor: &Actor, served: NaiveDate, method: &str, comply_by: NaiveDate, content: &str, now: NaiveDateTime) -> Result<(), Refusal> {
+pub(super) fn serve_reminder(
+    c: &mut Case,
+    env: &Env,
+    actor: &Actor,
+    served: NaiveDate,
+    method: &str,
+    comply_by: NaiveDate,
+    content: &str,
+    now: NaiveDateTime,
+) -> Result<(), Refusal> {
     require_handler(c, actor)?;
     nonempty(method, "method")?;
     nonempty(content, "content")?;
@@ -879,7 +948,15 @@ fn reopen_court_window(c: &mut Case, env: &Env, now: NaiveDateTime) -> Result<()
     Ok(())
 }
 
-pub(super) fn apply_to_court(c: &mut Case, env: &Env, actor: &Actor, applied_on: NaiveDate, court: &str, party_opinion: &str, now: NaiveDateTime) -> Result<(), Refusal> {
+pub(super) fn apply_to_court(
+    c: &mut Case,
+    env: &Env,
+    actor: &Actor,
+    applied_on: NaiveDate,
+    court: &str,
+    party_opinion: &str,
+    now: NaiveDateTime,
+) -> Result<(), Refusal> {
     require_handler(c, actor)?;
     nonempty(court, "court")?;
     nonempty(party_opinion, "party_opinion")?;
@@ -905,7 +982,12 @@ pub(super) fn apply_to_court(c: &mut Case, env: &Env, actor: &Actor, applied_on:
         None => return Err(refuse("case.court.no_window", "本案不能申请人民法院强制执行", "this case cannot be enforced by the court", citation)),
     };
     let Some(opens) = w.opens else {
-        return Err(refuse("case.court.no_reminder", "申请强制执行前须催告当事人履行义务", "a reminder must be served before applying to the court", "《行政强制法》第五十四条"));
+        return Err(refuse(
+            "case.court.no_reminder",
+            "申请强制执行前须催告当事人履行义务",
+            "a reminder must be served before applying to the court",
+            "《行政强制法》第五十四条",
+        ));
     };
     if applied_on < opens {
         return Err(refuse(
@@ -942,9 +1024,18 @@ pub(super) fn record_court_outcome(c: &mut Case, actor: &Actor, outcome: &str, d
     require_handler(c, actor).or_else(|_| require_role(actor, Role::Leader))?;
     not_future(decided_on, today, "decided_on")?;
     if !matches!(outcome, "enforced" | "partly_enforced" | "refused" | "withdrawn") {
-        return Err(bad("case.court.outcome", "裁定结果须为 enforced / partly_enforced / refused / withdrawn", "outcome must be enforced, partly_enforced, refused or withdrawn"));
+        return Err(bad(
+            "case.court.outcome",
+            "裁定结果须为 enforced / partly_enforced / refused / withdrawn",
+            "outcome must be enforced, partly_enforced, refused or withdrawn",
+        ));
     }
-    let a = c.execution.court.as_mut().filter(|a| a.outcome.is_none()).ok_or_else(|| bad("case.court.none", "没有待裁定的强制执行申请", "no pending court application"))?;
+    let a = c
+        .execution
+        .court
+        .as_mut()
+        .filter(|a| a.outcome.is_none())
+        .ok_or_else(|| bad("case.court.none", "没有待裁定的强制执行申请", "no pending court application"))?;
     if decided_on < a.applied_on {
         return Err(bad("case.court.dates", "裁定日期早于申请日期", "the court decided before the application"));
     }
@@ -984,9 +1075,18 @@ pub(super) fn record_remedy_outcome(
     require_handler(c, actor).or_else(|_| require_role(actor, Role::Leader)).or_else(|_| require_role(actor, Role::LegalReviewer))?;
     not_future(decided_on, now.date(), "decided_on")?;
     if !REMEDY_OUTCOMES.contains(&outcome) {
-        return Err(bad("case.remedy.outcome", format!("结果须为以下之一：{}", REMEDY_OUTCOMES.join(", ")), format!("outcome must be one of {}", REMEDY_OUTCOMES.join(", "))));
+        return Err(bad(
+            "case.remedy.outcome",
+            format!("结果须为以下之一：{}", REMEDY_OUTCOMES.join(", ")),
+            format!("outcome must be one of {}", REMEDY_OUTCOMES.join(", ")),
+        ));
     }
-    let r = c.execution.remedies.get_mut(index).filter(|r| r.is_pending()).ok_or_else(|| bad("case.remedy.none", "没有该审理中的复议或诉讼", "no such pending review or lawsuit"))?;
+    let r = c
+        .execution
+        .remedies
+        .get_mut(index)
+        .filter(|r| r.is_pending())
+        .ok_or_else(|| bad("case.remedy.none", "没有该审理中的复议或诉讼", "no such pending review or lawsuit"))?;
     if decided_on < r.filed_on {
         return Err(bad("case.remedy.dates", "结果日期早于申请日期", "decided before it was filed"));
     }
@@ -1000,7 +1100,14 @@ pub(super) fn record_remedy_outcome(
             if d.published_on.is_some() {
                 let due = deadline::deadline(env.calendar, None, rule(env, "apl.publication_withdrawal")?, decided_on.and_hms_opt(0, 0, 0).expect("midnight"))?;
                 d.withdrawal_due = Some(due.due.date().to_string());
-                open_deadline(c, env, "apl.publication_withdrawal", decided_on.and_hms_opt(0, 0, 0).expect("midnight"), "撤回已公开的处罚决定", "withdraw the publication")?;
+                open_deadline(
+                    c,
+                    env,
+                    "apl.publication_withdrawal",
+                    decided_on.and_hms_opt(0, 0, 0).expect("midnight"),
+                    "撤回已公开的处罚决定",
+                    "withdraw the publication",
+                )?;
             } else {
                 d.withdrawal_due = Some(String::new());
                 close_deadlines(c, "three_systems.disclosure", now, "cancelled");
@@ -1189,12 +1296,8 @@ pub(super) fn lend_file(c: &mut Case, actor: &Actor, borrower: &str, purpose: &s
 pub(super) fn return_file(c: &mut Case, actor: &Actor, index: usize, returned_on: NaiveDate, today: NaiveDate) -> Result<(), Refusal> {
     require_role(actor, Role::Leader)?;
     not_future(returned_on, today, "returned_on")?;
-    let l = c
-        .execution
-        .loans
-        .get_mut(index)
-        .filter(|l| l.returned_on.is_none())
-        .ok_or_else(|| bad("case.loan.none", "没有该未归还的借阅", "no such open loan"))?;
+    let l =
+        c.execution.loans.get_mut(index).filter(|l| l.returned_on.is_none()).ok_or_else(|| bad("case.loan.none", "没有该未归还的借阅", "no such open loan"))?;
     if returned_on < l.lent_on {
         return Err(bad("case.loan.dates", "归还日期早于借出日期", "returned before it was lent"));
     }
@@ -1214,7 +1317,11 @@ pub(super) fn review_file(c: &mut Case, env: &Env, actor: &Actor, scores: &[Item
             bad("case.file_review.missing_item", format!("评查项目“{}”未评分", item.zh), format!("checklist item {} has no score", item.code))
         })?;
         if s.score < 0 || s.score > item.max {
-            return Err(bad("case.file_review.score", format!("“{}”的得分须在0至{}之间", item.zh, item.max), format!("{}: the score must be 0–{}", item.code, item.max)));
+            return Err(bad(
+                "case.file_review.score",
+                format!("“{}”的得分须在0至{}之间", item.zh, item.max),
+                format!("{}: the score must be 0–{}", item.code, item.max),
+            ));
         }
         total += s.score;
     }

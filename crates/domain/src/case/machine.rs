@@ -1766,11 +1766,15 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
         }
         Command::ApplyDeferral { kind, applied_on, reason, schedule } => execution::apply_deferral(&mut c, actor, kind, reason, *applied_on, schedule, today)?,
         Command::DecideDeferral { index, approved, opinion } => execution::decide_deferral(&mut c, actor, *index, *approved, opinion, today)?,
-        Command::ServeReminder { served_on, method, comply_by, content } => execution::serve_reminder(&mut c, env, actor, *served_on, method, *comply_by, content, now)?,
+        Command::ServeReminder { served_on, method, comply_by, content } => {
+            execution::serve_reminder(&mut c, env, actor, *served_on, method, *comply_by, content, now)?
+        }
         Command::ApplyToCourt { applied_on, court, party_opinion } => execution::apply_to_court(&mut c, env, actor, *applied_on, court, party_opinion, now)?,
         Command::RecordCourtOutcome { outcome, decided_on, note } => execution::record_court_outcome(&mut c, actor, outcome, *decided_on, note, today)?,
         Command::RecordRemedy { kind, filed_on, body } => execution::record_remedy(&mut c, env, actor, kind, *filed_on, body, now)?,
-        Command::RecordRemedyOutcome { index, outcome, decided_on, note } => execution::record_remedy_outcome(&mut c, env, actor, *index, outcome, *decided_on, note, now)?,
+        Command::RecordRemedyOutcome { index, outcome, decided_on, note } => {
+            execution::record_remedy_outcome(&mut c, env, actor, *index, outcome, *decided_on, note, now)?
+        }
         Command::PublishDecision { published_on } => execution::publish_decision(&mut c, actor, *published_on, now)?,
         Command::WithdrawPublication { withdrawn_on, reason } => execution::withdraw_publication(&mut c, actor, *withdrawn_on, reason, now)?,
         Command::ConcludeAccountability { index, conclusion } => execution::conclude_accountability(&mut c, actor, *index, conclusion, today)?,
@@ -1779,7 +1783,8 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
             nonempty(summary, "summary")?;
             nonempty(result, "result")?;
             execution::closing_gate(&c, env, today)?;
-            c.execution.closing = Some(execution::Closing { summary: summary.clone(), result: result.clone(), proposed_by: actor.who(), proposed_on: today, closed_on: None });
+            c.execution.closing =
+                Some(execution::Closing { summary: summary.clone(), result: result.clone(), proposed_by: actor.who(), proposed_on: today, closed_on: None });
             new_submission(&mut c, env, ChainAct::Closing, actor, now, json!({ "summary": summary, "result": result }))?;
         }
         Command::Archive { retention } => execution::archive(&mut c, env, actor, retention, now)?,

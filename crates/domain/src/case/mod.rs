@@ -166,7 +166,14 @@ impl State {
     pub fn is_terminal(self) -> bool {
         matches!(
             self,
-            State::Served | State::Declined | State::NoCase | State::TransferredOut | State::TransferredJudiciary | State::Terminated | State::Closed | State::Archived
+            State::Served
+                | State::Declined
+                | State::NoCase
+                | State::TransferredOut
+                | State::TransferredJudiciary
+                | State::Terminated
+                | State::Closed
+                | State::Archived
         )
     }
     /// Filed and not yet decided: the investigative phase in the wide sense.
