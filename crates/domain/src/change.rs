@@ -25,6 +25,7 @@ pub enum Table {
     DocSequences,
     IdempotencyKeys,
     PaymentRefs,
+    FineReceipts,
     Interference,
     DeclaredRelations,
     ReviewerAppointments,
@@ -51,6 +52,7 @@ impl Table {
             Table::DocSequences => "doc_sequences",
             Table::IdempotencyKeys => "idempotency_keys",
             Table::PaymentRefs => "payment_refs",
+            Table::FineReceipts => "fine_receipts",
             Table::Interference => "interference_records",
             Table::DeclaredRelations => "declared_relations",
             Table::ReviewerAppointments => "reviewer_appointments",
@@ -79,10 +81,11 @@ impl Table {
                 | Table::DocSequences
                 | Table::IdempotencyKeys
                 | Table::PaymentRefs
+                | Table::FineReceipts
                 | Table::Interference
         )
     }
-    pub const ALL: [Table; 21] = [
+    pub const ALL: [Table; 22] = [
         Table::Tenants,
         Table::OrgUnits,
         Table::People,
@@ -100,6 +103,7 @@ impl Table {
         Table::DocSequences,
         Table::IdempotencyKeys,
         Table::PaymentRefs,
+        Table::FineReceipts,
         Table::Interference,
         Table::DeclaredRelations,
         Table::ReviewerAppointments,

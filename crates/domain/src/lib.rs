@@ -20,6 +20,7 @@ pub mod people;
 pub mod personal;
 pub mod power;
 pub mod profile;
+pub mod receipts;
 pub mod rules;
 pub mod staffing;
 

@@ -280,7 +280,7 @@ fn closing_the_case_file_and_the_archive() {
     let ch = archived.to_change(TENANT, "acct-lead-1", Some(c.version - 1), t(2026, 2, 25, 9, 0));
     assert!(ch.expect.iter().any(|e| e.table == Table::DocSequences && e.id == "u-bureau/archive/2026" && e.version.is_none()), "gapless archive numbers");
     // Read-only: nothing but loans and reviews.
-    assert_eq!(w.refused(&c, &pay(1, d(2026, 2, 25), "B"), "off-a", t(2026, 2, 25, 10, 0)).code, "case.closed_state");
+    assert_eq!(w.refused(&c, &pay(1, d(2026, 2, 25), "B"), "off-a", t(2026, 2, 25, 10, 0)).code, "case.wrong_state");
     assert_eq!(
         w.refused(&c, &Command::VoidNumber { number_id: c.numbers[0].id.clone(), reason: "x".into() }, "lead-1", t(2026, 2, 25, 10, 0)).code,
         "case.closed_state"
@@ -314,4 +314,115 @@ fn an_incomplete_case_file_names_what_is_missing() {
     let missing: Vec<&str> = file.missing.iter().map(|m| m.code.as_str()).collect();
     assert_eq!(missing, ["evidence", "investigation_report", "decision", "service_receipt", "legal_review", "closing_report"]);
     assert!(file.missing.iter().any(|m| m.zh == "缺案件调查终结报告"));
+}
+
+// --------------------------------------------------------------------------- simple procedure
+
+fn spot(kind: chengguan_domain::case::PartyKind, penalty: &str, fine: Option<i64>) -> chengguan_domain::case::OnTheSpot {
+    let mut party = zhang_san();
+    party.kind = Some(kind);
+    chengguan_domain::case::OnTheSpot {
+        unit_id: UNIT.into(),
+        party,
+        cause_code: "SZ-001".into(),
+        violation_on: d(2026, 3, 2),
+        place: "解放大道1号".into(),
+        facts: "当事人在人行道摆摊经营，占道约2平方米".into(),
+        provisions: "《城市道路管理条例》第二十七条、第四十二条".into(),
+        penalty: penalty.into(),
+        fine_yuan: fine,
+        officers: vec!["off-a".into(), "off-b".into()],
+        certificate_shown: true,
+        statement: "已告知违法事实、理由、依据及陈述申辩权利，当事人无异议".into(),
+        refused_to_sign: false,
+    }
+}
+
+fn decide(w: &mut World, id: &str, input: chengguan_domain::case::OnTheSpot) -> Result<Case, Refusal> {
+    let actor = w.actor("off-a");
+    chengguan_domain::case::decide_on_the_spot(id, SUBJECT_UNIT, input, &actor, &w.env(), t(2026, 3, 2, 10, 0)).map(|x| x.case)
+}
+
+/// APL art. 51: on the spot only up to 200 yuan for a person and 3,000 for an organisation;
+/// art. 52: certificates shown, numbered form handed over; 行政复议法 art. 23: review first.
+#[test]
+fn on_the_spot_limits_are_200_for_a_person_and_3000_for_an_organisation() {
+    use chengguan_domain::case::PartyKind;
+    let mut w = World::new();
+    let r = decide(&mut w, "s-1", spot(PartyKind::Person, "fine", Some(201))).unwrap_err();
+    assert_refused(&r, "case.simple.fine_limit", "第五十一条");
+    let c = decide(&mut w, "s-2", spot(PartyKind::Organisation, "fine", Some(3000))).unwrap();
+    assert_eq!((c.state, c.procedure), (State::Served, chengguan_domain::case::Procedure::Simple));
+    assert_eq!(c.decision.as_ref().unwrap().number, "江汉城管当罚字〔2026〕1号");
+    assert!(c.on_the_spot.as_ref().unwrap().review_first.contains("第二十三条"));
+    assert_eq!(c.deadline("apl.payment").unwrap().due, "2026-03-17", "15 days like any fine");
+    assert_refused(&decide(&mut w, "s-3", spot(PartyKind::Organisation, "fine", Some(3001))).unwrap_err(), "case.simple.fine_limit", "第五十一条");
+    let mut hidden = spot(PartyKind::Person, "warning", None);
+    hidden.certificate_shown = false;
+    assert_refused(&decide(&mut w, "s-4", hidden).unwrap_err(), "case.simple.certificate_not_shown", "第五十二条");
+    let mut alone = spot(PartyKind::Person, "warning", None);
+    alone.officers = vec!["off-a".into()];
+    assert_eq!(decide(&mut w, "s-5", alone).unwrap_err().code, "case.handlers.too_few");
+    let warned = decide(&mut w, "s-6", spot(PartyKind::Person, "warning", None)).unwrap();
+    assert!(warned.deadline("apl.payment").is_none(), "a warning has nothing to pay");
+}
+
+/// APL art. 68–71: collection on the spot only for fines ≤ 100 yuan or with a recorded ground;
+/// the money reaches the unit and then the bank within 2 working days each.
+#[test]
+fn on_the_spot_collection_needs_its_ground_and_the_money_is_banked_in_time() {
+    use chengguan_domain::case::PartyKind;
+    let mut w = World::new();
+    let c = decide(&mut w, "s-10", spot(PartyKind::Person, "fine", Some(150))).unwrap();
+    let now = t(2026, 3, 2, 10, 30);
+    let small = Command::CollectOnSpot { amount_fen: 15_000, receipt: "000101".into(), ground: "small_fine".into(), note: String::new() };
+    assert_refused(&w.refused(&c, &small, "off-a", now), "case.simple.collection_ground", "第六十八条");
+    let bare = Command::CollectOnSpot { amount_fen: 15_000, receipt: "000101".into(), ground: "impractical_later".into(), note: " ".into() };
+    assert_refused(&w.refused(&c, &bare, "off-a", now), "case.simple.collection_ground", "第六十八条");
+    let ok =
+        Command::CollectOnSpot {
+            amount_fen: 15_000, receipt: "000101".into(), ground: "impractical_later".into(), note: "外地流动摊贩，无固定住所".into()
+        };
+    let c = w.run(&c, &ok, "off-a", now).case;
+    assert_eq!(execution::balance(&c, &w.env(), d(2026, 3, 2)).unwrap().owed_fen, 0);
+    // Mon 03-02 + 2 working days = Wed 03-04 (APL art. 71, art. 85).
+    assert_eq!(c.deadline("apl.on_the_spot_fine_to_unit").unwrap().due.get(..10), Some("2026-03-04"));
+    let c = w.run(&c, &Command::DepositToUnit { on: d(2026, 3, 3) }, "off-a", t(2026, 3, 3, 9, 0)).case;
+    assert_eq!(c.deadline("apl.on_the_spot_fine_to_unit").unwrap().status, "met");
+    assert_eq!(c.deadline("apl.on_the_spot_fine_to_bank").unwrap().due, "2026-03-05");
+    let file = execution::case_file(&c, &w.env());
+    assert_eq!(file.missing.iter().map(|m| m.code.as_str()).collect::<Vec<_>>(), ["filed_with_unit", "banked", "closing_report"]);
+    let c = w.run(&c, &Command::DepositToBank { on: d(2026, 3, 4), reference: "ICBC-HZ-9".into() }, "off-a", t(2026, 3, 4, 9, 0)).case;
+    let c = w.run(&c, &Command::FileWithUnit { filed_on: d(2026, 3, 4) }, "off-b", t(2026, 3, 4, 10, 0)).case;
+    assert_eq!(execution::case_file(&c, &w.env()).missing.iter().map(|m| m.code.as_str()).collect::<Vec<_>>(), ["closing_report"]);
+    // A small fine may be collected on that ground alone.
+    let c2 = decide(&mut w, "s-11", spot(PartyKind::Person, "fine", Some(100))).unwrap();
+    let ok = Command::CollectOnSpot { amount_fen: 10_000, receipt: "000102".into(), ground: "small_fine".into(), note: String::new() };
+    assert!(w.try_run(&c2, &ok, "off-a", now).is_ok());
+    // Not for a general-procedure case.
+    let general = served(&mut w, "case-g", d(2026, 2, 13));
+    assert_refused(&w.refused(&general, &ok, "off-a", t(2026, 2, 14, 9, 0)), "case.simple.only", "第五十一条");
+}
+
+/// APL art. 70: a receipt is used once, by the officer holding it; void and return only unused ones.
+#[test]
+fn fine_receipts_are_used_once_by_their_holder() {
+    use chengguan_domain::receipts;
+    let now = t(2026, 3, 2, 9, 0);
+    let nums: Vec<String> = (1..=3).map(|n| format!("HB{n:06}")).collect();
+    let issued = receipts::issue(&nums, "off-a", UNIT, "lead-1", &[], now).unwrap();
+    assert_eq!(issued.len(), 3);
+    assert_eq!(receipts::issue(&nums[..1], "off-b", UNIT, "lead-1", &nums, now).unwrap_err().code, "receipt.exists");
+    assert_eq!(receipts::issue(&["A".into(), "A".into()], "off-b", UNIT, "lead-1", &[], now).unwrap_err().code, "receipt.number");
+    let r = &issued[0];
+    let wrong = receipts::use_for(r, "off-b", "case-1", now).unwrap_err();
+    assert_refused(&wrong, "receipt.not_holder", "第七十条");
+    let used = receipts::use_for(r, "off-a", "case-1", now).unwrap();
+    assert_eq!((used.status.as_str(), used.case_id.as_deref(), used.version), ("used", Some("case-1"), 2));
+    assert_refused(&receipts::use_for(&used, "off-a", "case-2", now).unwrap_err(), "receipt.not_available", "第七十条");
+    assert_eq!(receipts::void(&used, "填错", now).unwrap_err().code, "receipt.not_available");
+    let voided = receipts::void(&issued[1], "填写错误", now).unwrap();
+    assert_eq!(voided.status, "voided");
+    assert_eq!(receipts::give_back(&issued[2], now).unwrap().status, "returned");
+    assert_eq!(receipts::FineReceipt::from_row(&voided.to_row(TENANT)), Some(voided));
 }

@@ -69,7 +69,8 @@ pub(crate) async fn method_not_allowed() -> AppError {
         crate::cases::api_list, crate::cases::api_register, crate::cases::api_get, crate::cases::api_command, crate::cases::api_inbox,
         crate::cases::api_warnings, crate::cases::api_interference_list, crate::cases::api_interference_report, crate::cases::api_interference_ack,
         crate::cases::api_chains, crate::cases::api_put_chain, crate::cases::api_reviewer, crate::cases::api_relation,
-        crate::execution::api_import, crate::execution::api_board
+        crate::execution::api_import, crate::execution::api_board, crate::cases::api_on_the_spot,
+        crate::receipts::api_list, crate::receipts::api_issue, crate::receipts::api_void, crate::receipts::api_return
     ),
     components(schemas(ErrorBody, Page<PersonView>)),
     modifiers(&BearerAuth)

@@ -22,7 +22,7 @@ use chengguan_domain::case::{
 use chengguan_domain::deadline;
 use chengguan_domain::org::OrgKind;
 use chengguan_domain::power::PowerList;
-use chengguan_domain::{mask, Change, Row, Table, Value};
+use chengguan_domain::{mask, receipts, Change, Row, Table, Value};
 use chengguan_store::{CaseFilter, StoreError};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
@@ -33,6 +33,7 @@ use utoipa::{IntoParams, ToSchema};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/cases", get(api_list).post(api_register))
+        .route("/api/v1/cases/on-the-spot", post(api_on_the_spot))
         .route("/api/v1/cases/{id}", get(api_get))
         .route("/api/v1/cases/{id}/commands", post(api_command))
         .route("/api/v1/case-inbox", get(api_inbox))
@@ -239,6 +240,7 @@ pub fn actions_of(command: &str) -> &'static [Action] {
         "record_hearing" | "record_remedy" | "record_remedy_outcome" => &[Action::HandleCase, Action::ApproveCase],
         "decide_deferral" | "archive" | "lend_file" | "return_file" => &[Action::ApproveCase],
         "review_file" | "conclude_accountability" => &[Action::SuperviseCase],
+        "deposit_to_bank" => &[Action::HandleCase, Action::ApproveCase],
         _ => &[Action::HandleCase],
     }
 }
@@ -604,6 +606,56 @@ pub async fn register(ctx: &Ctx, reg: Registration, key: Option<String>) -> ApiR
     }
 }
 
+/// 当场处罚 (simple procedure): the case is created decided and served in one act.
+pub async fn on_the_spot(ctx: &Ctx, input: case::OnTheSpot, key: Option<String>) -> ApiResult<CommandResult> {
+    let hash = request_hash("on_the_spot", &serde_json::to_value(&input).unwrap_or_default());
+    if let Some(s) = replayed(ctx, &key, &hash).await? {
+        return result_of(ctx, s, true).await;
+    }
+    if ctx.org.get(&input.unit_id).is_none() {
+        return Err(AppError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_unit",
+            format!("机构不存在: {}", input.unit_id),
+            format!("no such unit: {}", input.unit_id),
+        ));
+    }
+    ctx.require(Action::HandleCase, Some(&input.unit_id))?;
+    let (subject, _) = subject_of(ctx, &input.unit_id)?;
+    for _ in 0..RETRIES {
+        let loaded = load(ctx, &input.unit_id, &subject).await?;
+        let gen = id_gen;
+        let env = loaded.env(&gen);
+        let actor = actor_for(ctx, &input.unit_id, loaded.people());
+        let now = ctx.state.clock.now();
+        let id = new_id("case");
+        let decided = case::decide_on_the_spot(&id, &subject, input.clone(), &actor, &env, now)?;
+        let stored = Stored { case_id: id.clone(), act: 1 };
+        let change = with_key(decided.to_change(&ctx.tenant_id, &ctx.account.id, None, now), ctx, &key, &hash, &stored, now);
+        match ctx.state.store.commit(&ctx.tenant_id, &ctx.account.id, &change).await {
+            Ok(_) => {
+                return Ok(CommandResult {
+                    case_id: id,
+                    act: 1,
+                    state: decided.case.state.code().into(),
+                    version: decided.case.version,
+                    warnings: decided.warnings,
+                    replayed: false,
+                })
+            }
+            // Another form took the same number: decide again with the next one.
+            Err(StoreError::Conflict(_)) => {
+                if let Some(s) = replayed(ctx, &key, &hash).await? {
+                    return result_of(ctx, s, true).await;
+                }
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(conflict())
+}
+
 async fn result_of(ctx: &Ctx, s: Stored, replayed: bool) -> ApiResult<CommandResult> {
     let (c, _) = read_case(ctx, &s.case_id).await?;
     Ok(CommandResult { case_id: s.case_id, act: s.act, state: c.state.code().into(), version: c.version, warnings: Vec::new(), replayed })
@@ -653,8 +705,30 @@ pub async fn command(ctx: &Ctx, id: &str, cmd: Command, key: Option<String>) -> 
             }
         }
         let decided = case::apply(&c, &cmd, &actor, &env, now)?;
+        // 当场收缴 (after the case rules passed): the receipt must be the collecting officer's and unused (APL art. 70).
+        let receipt = match &cmd {
+            Command::CollectOnSpot { receipt, .. } => {
+                let row = ctx.state.store.row(&ctx.tenant_id, Table::FineReceipts, receipt.trim()).await?.ok_or_else(|| {
+                    AppError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "receipt.unknown",
+                        format!("没有登记票据{receipt}"),
+                        format!("no receipt {receipt} is registered"),
+                    )
+                })?;
+                let r = receipts::FineReceipt::from_row(&row).ok_or_else(|| internal("unreadable receipt row"))?;
+                let person = ctx.account.person_id.clone().unwrap_or_default();
+                Some(receipts::use_for(&r, &person, &c.id, now)?)
+            }
+            _ => None,
+        };
         let stored = Stored { case_id: c.id.clone(), act: decided.case.acts };
-        let change = with_key(decided.to_change(&ctx.tenant_id, &ctx.account.id, Some(c.version), now), ctx, &key, &hash, &stored, now);
+        let mut change = decided.to_change(&ctx.tenant_id, &ctx.account.id, Some(c.version), now);
+        if let Some(r) = receipt {
+            change = change.expect(Table::FineReceipts, r.id.clone(), Some(r.version - 1));
+            change.rows.push(r.to_row(&ctx.tenant_id));
+        }
+        let change = with_key(change, ctx, &key, &hash, &stored, now);
         match ctx.state.store.commit(&ctx.tenant_id, &ctx.account.id, &change).await {
             Ok(_) => {
                 return Ok(CommandResult {
@@ -1148,6 +1222,16 @@ pub async fn api_list(ctx: Ctx, Query(q): Query<CaseQuery>) -> ApiResult<axum::J
 pub async fn api_register(ctx: Ctx, headers: HeaderMap, Json(reg): Json<Registration>) -> ApiResult<(StatusCode, axum::Json<CommandResult>)> {
     let key = idempotency_key(&headers)?;
     let r = register(&ctx, reg, key).await?;
+    Ok((if r.replayed { StatusCode::OK } else { StatusCode::CREATED }, axum::Json(r)))
+}
+
+/// 当场处罚 (simple procedure, APL art. 51–52): decided and served on the spot, one act.
+#[utoipa::path(post, path = "/api/v1/cases/on-the-spot", request_body(content = Object, description = "OnTheSpot: unit_id, party, cause_code, violation_on, place, facts, provisions, penalty (warning|fine), fine_yuan?, officers (two), certificate_shown, statement, refused_to_sign? — see docs/cases.md"),
+    params(("Idempotency-Key" = Option<String>, Header)),
+    responses((status = 201, body = CommandResult), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn api_on_the_spot(ctx: Ctx, headers: HeaderMap, Json(input): Json<case::OnTheSpot>) -> ApiResult<(StatusCode, axum::Json<CommandResult>)> {
+    let key = idempotency_key(&headers)?;
+    let r = on_the_spot(&ctx, input, key).await?;
     Ok((if r.replayed { StatusCode::OK } else { StatusCode::CREATED }, axum::Json(r)))
 }
 

@@ -94,6 +94,11 @@ pub fn command_label(name: &str) -> (&'static str, &'static str) {
         "lend_file" => ("借阅登记", "Lend the file"),
         "return_file" => ("归还登记", "Return the file"),
         "review_file" => ("案卷评查", "Review the case file"),
+        "decide_on_the_spot" => ("当场作出行政处罚决定", "Decide on the spot"),
+        "file_with_unit" => ("报所属行政机关备案", "File with the unit"),
+        "collect_on_spot" => ("当场收缴罚款", "Collect the fine on the spot"),
+        "deposit_to_unit" => ("罚款交至行政机关", "Hand the money to the unit"),
+        "deposit_to_bank" => ("罚款缴付银行", "Pay the money into the bank"),
         _ => ("", ""),
     }
 }
@@ -262,7 +267,7 @@ const EVIDENCE_KINDS: [(&str, &str, &str); 9] = [
     ("electronic_monitoring", "电子技术监控记录", "electronic monitoring"),
 ];
 
-const DOCUMENTS: [(&str, &str, &str); 15] = [
+const DOCUMENTS: [(&str, &str, &str); 16] = [
     ("filing", "立案审批表", "filing form"),
     ("decline", "不予立案审批表", "declining form"),
     ("transfer", "案件移送函", "transfer letter"),
@@ -278,6 +283,7 @@ const DOCUMENTS: [(&str, &str, &str); 15] = [
     ("reminder", "催告书", "reminder"),
     ("court_application", "强制执行申请书", "court application"),
     ("archive", "档案号", "archive number"),
+    ("on_the_spot_decision", "当场行政处罚决定书", "on-the-spot decision"),
 ];
 
 const SERVICE_METHODS: [(ServiceMethod, &str, &str); 7] = [
@@ -301,16 +307,16 @@ fn opts(table: &[(&str, &str, &str)], l: Lang) -> Vec<(String, String)> {
 // ------------------------------------------------------------------------------------ form → JSON
 
 /// Form fields as posted (repeated keys kept).
-type Fields = Vec<(String, String)>;
+pub(crate) type Fields = Vec<(String, String)>;
 
-fn parse_form(ctx: &Ctx, body: &Bytes) -> Result<Fields, AppError> {
+pub(crate) fn parse_form(ctx: &Ctx, body: &Bytes) -> Result<Fields, AppError> {
     let f: Fields =
         serde_urlencoded::from_bytes(body).map_err(|e| AppError::bad_request("invalid_form", format!("表单无效: {e}"), format!("invalid form: {e}")))?;
     ctx.check_csrf(&first(&f, "_csrf"))?;
     Ok(f)
 }
 
-fn first(f: &Fields, k: &str) -> String {
+pub(crate) fn first(f: &Fields, k: &str) -> String {
     f.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_owned()).unwrap_or_default()
 }
 
@@ -446,7 +452,7 @@ pub fn form_json(f: &Fields) -> Result<Value, AppError> {
 }
 
 /// serde's complaint about a form, in words a user can act on.
-fn serde_problem(e: serde_json::Error) -> AppError {
+pub(crate) fn serde_problem(e: serde_json::Error) -> AppError {
     let m = e.to_string();
     if let Some(f) = m.strip_prefix("missing field `").and_then(|r| r.split('`').next()) {
         return invalid(format!("请填写“{}”", field_name(f, Lang::Zh)), format!("please fill in: {}", field_name(f, Lang::En)));
@@ -465,13 +471,13 @@ pub fn command_of(name: &str, f: &Fields) -> Result<Command, AppError> {
 
 // ------------------------------------------------------------------------------------ shared bits
 
-struct PersonChoice {
-    id: String,
-    label: String,
+pub(crate) struct PersonChoice {
+    pub(crate) id: String,
+    pub(crate) label: String,
 }
 
 /// People a form may name: active, established people of the units the viewer sees cases of.
-async fn people_choices(ctx: &Ctx) -> Result<(Vec<PersonChoice>, BTreeMap<String, String>), AppError> {
+pub(crate) async fn people_choices(ctx: &Ctx) -> Result<(Vec<PersonChoice>, BTreeMap<String, String>), AppError> {
     let people = ctx.state.store.people(&ctx.tenant_id).await?;
     let names: BTreeMap<String, String> = people.iter().map(|p| (p.id.clone(), p.name.clone())).collect();
     let visible = ctx.state.policy.visible_units(&ctx.grants, Action::ViewCase, &ctx.org);
@@ -489,26 +495,26 @@ async fn people_choices(ctx: &Ctx) -> Result<(Vec<PersonChoice>, BTreeMap<String
     Ok((v.into_iter().map(|x| x.2).collect(), names))
 }
 
-fn units_for(ctx: &Ctx, action: Action) -> Vec<(String, String)> {
+pub(crate) fn units_for(ctx: &Ctx, action: Action) -> Vec<(String, String)> {
     let visible = ctx.state.policy.visible_units(&ctx.grants, action, &ctx.org);
     let mut v: Vec<&OrgUnit> = ctx.org.units().filter(|u| visible.contains(&u.id) && u.active).collect();
     v.sort_by(|a, b| a.code.cmp(&b.code));
     v.into_iter().map(|u| (u.id.clone(), u.name.clone())).collect()
 }
 
-fn with_status(r: UiResult, status: StatusCode) -> UiResult {
+pub(crate) fn with_status(r: UiResult, status: StatusCode) -> UiResult {
     let mut r = r?;
     *r.status_mut() = status;
     Ok(r)
 }
 
 /// An error shown on the page it happened on: the message and the rule that refused.
-struct ErrorView {
-    message: String,
-    rule: Option<String>,
+pub(crate) struct ErrorView {
+    pub(crate) message: String,
+    pub(crate) rule: Option<String>,
 }
 
-fn error_view(e: &AppError, l: Lang) -> ErrorView {
+pub(crate) fn error_view(e: &AppError, l: Lang) -> ErrorView {
     ErrorView { message: l.t(&e.message_zh, &e.message_en).to_owned(), rule: e.rule.clone() }
 }
 
@@ -517,10 +523,10 @@ fn error_view(e: &AppError, l: Lang) -> ErrorView {
 /// What the case page says after a command went through (kept in a short-lived cookie, so a
 /// reload does not repeat the command).
 #[derive(Debug, Default, Serialize, Deserialize)]
-struct Flash {
-    done_zh: String,
-    done_en: String,
-    warnings: Vec<(String, String)>,
+pub(crate) struct Flash {
+    pub(crate) done_zh: String,
+    pub(crate) done_en: String,
+    pub(crate) warnings: Vec<(String, String)>,
 }
 
 const FLASH: &str = "cg_flash";
@@ -548,7 +554,7 @@ fn read_flash(headers: &HeaderMap) -> Option<Flash> {
         .and_then(|b| serde_json::from_slice(&b).ok())
 }
 
-fn redirect_with_flash(ctx: &Ctx, to: &str, f: &Flash) -> Response {
+pub(crate) fn redirect_with_flash(ctx: &Ctx, to: &str, f: &Flash) -> Response {
     ([(header::SET_COOKIE, flash_cookie(ctx, to, Some(f)))], Redirect::to(to)).into_response()
 }
 
@@ -1500,6 +1506,8 @@ fn rule_label(rule: &str, l: Lang) -> String {
         "apl.publication_withdrawal" => ("撤回已公开的决定", "withdraw the publication"),
         "acl.reminder_wait" => ("催告后等待期", "wait after the reminder"),
         "acl.court_application_window" => ("申请法院强制执行期限", "time to apply to the court"),
+        "apl.on_the_spot_fine_to_unit" => ("当场收缴罚款交至行政机关", "hand collected money to the unit"),
+        "apl.on_the_spot_fine_to_bank" => ("罚款缴付银行", "pay collected money into the bank"),
         "local.complaint_reply" => ("告知投诉人核查结果", "tell the complainant"),
         "civil_procedure.public_notice_service" => ("公告送达视为送达之日", "public notice deemed served"),
         _ => return rule.to_owned(),

@@ -1,19 +1,33 @@
 //! Pages for execution to archive: the execution panel of the case page (balance, surcharge by
 //! day, court window, disclosure, case file with what is missing, registers) and the leaders'
-//! payments/enforcement board (`/execution-board`).
+//! payments/enforcement board (`/execution-board`), the on-the-spot decision form
+//! (`/cases/on-the-spot`, simple procedure) and the fine receipts register (`/fine-receipts`).
 
+use crate::auth::Ctx;
+use crate::cases;
+use crate::cases_ui::{
+    error_view, first, form_json, parse_form, people_choices, redirect_with_flash, serde_problem, units_for, with_status, ErrorView, Fields, Flash,
+    PersonChoice,
+};
+use crate::error::AppError;
 use crate::execution::{self, ExecutionView};
 use crate::i18n::Lang;
-use crate::ui::{nav, page, Nav, UiCtx, UiResult};
+use crate::ui::{nav, page, Nav, UiCtx, UiErr, UiResult};
 use crate::AppState;
 use askama::Template;
+use axum::body::Bytes;
+use axum::http::StatusCode;
 use axum::routing::get;
 use axum::Router;
+use chengguan_domain::auth::Action;
 use chengguan_domain::case::execution::{outcome_zh, CaseFile};
-use chengguan_domain::case::{Case, CaseRules};
+use chengguan_domain::case::{Case, CaseRules, OnTheSpot};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/execution-board", get(board_page))
+    Router::new()
+        .route("/execution-board", get(board_page))
+        .route("/cases/on-the-spot", get(on_the_spot_page).post(on_the_spot_submit))
+        .route("/fine-receipts", get(receipts_page).post(receipts_submit))
 }
 
 /// 123456 fen → "1234.56元".
@@ -346,4 +360,171 @@ async fn board_page(UiCtx(ctx): UiCtx, l: Lang) -> UiResult {
         })
         .collect();
     page(BoardPage { nav: nav(&ctx, l, "/execution-board"), l, today: b.today.to_string(), rows })
+}
+
+// ------------------------------------------------------------------------ on-the-spot decision
+
+#[derive(Template)]
+#[template(path = "case_on_the_spot.html")]
+struct OnTheSpotPage {
+    l: Lang,
+    nav: Nav,
+    units: Vec<(String, String)>,
+    people: Vec<PersonChoice>,
+    me: String,
+    default_unit: String,
+    today: String,
+    max_person: i64,
+    max_organisation: i64,
+    posted: Fields,
+    error: Option<ErrorView>,
+}
+
+impl OnTheSpotPage {
+    fn val(&self, k: &str, d: &str) -> String {
+        if self.posted.is_empty() {
+            d.to_owned()
+        } else {
+            first(&self.posted, k)
+        }
+    }
+}
+
+async fn on_the_spot_form(ctx: &Ctx, l: Lang, posted: Fields, error: Option<ErrorView>) -> UiResult {
+    ctx.require(Action::HandleCase, None)?;
+    let units = units_for(ctx, Action::HandleCase);
+    let me = ctx.account.person_id.clone().unwrap_or_default();
+    let mine = ctx.state.store.person(&ctx.tenant_id, &me).await.map_err(AppError::from)?.map(|p| p.org_unit_id);
+    let default_unit = mine.filter(|u| units.iter().any(|(id, _)| id == u)).unwrap_or_default();
+    let (people, _) = people_choices(ctx).await?;
+    let profile = crate::cases::reference(&ctx.state, &ctx.tenant_id).await?;
+    let v = |k: &str| profile.profile.get(k).ok().and_then(|r| r.quantity()).map(|q| q.value).unwrap_or(0);
+    page(OnTheSpotPage {
+        nav: nav(ctx, l, "/cases"),
+        units,
+        people: people.into_iter().filter(|p| p.id != me).collect(),
+        me,
+        default_unit,
+        today: ctx.state.clock.now().date().to_string(),
+        max_person: v("apl.simple_procedure_max_fine_person"),
+        max_organisation: v("apl.simple_procedure_max_fine_organisation"),
+        posted,
+        error,
+        l,
+    })
+}
+
+async fn on_the_spot_page(UiCtx(ctx): UiCtx, l: Lang) -> UiResult {
+    on_the_spot_form(&ctx, l, Vec::new(), None).await
+}
+
+async fn on_the_spot_submit(UiCtx(ctx): UiCtx, l: Lang, body: Bytes) -> UiResult {
+    let f = parse_form(&ctx, &body)?;
+    let attempt = async {
+        let v = form_json(&f)?;
+        let input: OnTheSpot = serde_json::from_value(v).map_err(serde_problem)?;
+        cases::on_the_spot(&ctx, input, None).await
+    }
+    .await;
+    match attempt {
+        Ok(r) => {
+            let flash = Flash {
+                done_zh: "已当场作出行政处罚决定并交付当事人".into(),
+                done_en: "Decided on the spot and handed to the party".into(),
+                warnings: r.warnings.iter().map(|w| (w.message_zh.clone(), w.message_en.clone())).collect(),
+            };
+            Ok(redirect_with_flash(&ctx, &format!("/cases/{}", r.case_id), &flash))
+        }
+        Err(e) if e.status == StatusCode::FORBIDDEN => Err(UiErr(e)),
+        Err(e) => with_status(on_the_spot_form(&ctx, l, f, Some(error_view(&e, l))).await, e.status),
+    }
+}
+
+// ------------------------------------------------------------------------------------ receipts
+
+struct ReceiptRow {
+    id: String,
+    holder: String,
+    status: String,
+    status_code: String,
+    case_id: String,
+    note: String,
+    mine: bool,
+}
+
+#[derive(Template)]
+#[template(path = "fine_receipts.html")]
+struct ReceiptsPage {
+    l: Lang,
+    nav: Nav,
+    rows: Vec<ReceiptRow>,
+    people: Vec<PersonChoice>,
+    can_issue: bool,
+    error: Option<ErrorView>,
+}
+
+async fn receipts_form(ctx: &Ctx, l: Lang, error: Option<ErrorView>) -> UiResult {
+    let me = ctx.account.person_id.clone().unwrap_or_default();
+    let list = crate::receipts::list(ctx, &Default::default()).await?;
+    let (people, _) = people_choices(ctx).await?;
+    page(ReceiptsPage {
+        nav: nav(ctx, l, "/fine-receipts"),
+        rows: list
+            .into_iter()
+            .map(|r| ReceiptRow {
+                mine: r.holder == me,
+                holder: r.holder_name,
+                status: l.t(&r.status_zh, &r.status).to_owned(),
+                status_code: r.status,
+                case_id: r.case_id.unwrap_or_default(),
+                note: r.note.unwrap_or_default(),
+                id: r.id,
+            })
+            .collect(),
+        people,
+        can_issue: ctx.can(Action::ApproveCase, None),
+        error,
+        l,
+    })
+}
+
+async fn receipts_page(UiCtx(ctx): UiCtx, l: Lang) -> UiResult {
+    receipts_form(&ctx, l, None).await
+}
+
+/// One form posts every receipt action: `op` = issue | void | return.
+async fn receipts_submit(UiCtx(ctx): UiCtx, l: Lang, body: Bytes) -> UiResult {
+    let f = parse_form(&ctx, &body)?;
+    let op = first(&f, "op");
+    let attempt: Result<(), AppError> = async {
+        match op.as_str() {
+            "issue" => {
+                let num = |k: &str| first(&f, k).parse::<u32>().ok();
+                let input = crate::receipts::IssueInput {
+                    holder: first(&f, "holder"),
+                    numbers: Vec::new(),
+                    prefix: first(&f, "prefix"),
+                    from: num("from"),
+                    to: num("to"),
+                    width: first(&f, "width").parse().ok(),
+                };
+                if input.from.is_none() || input.to.is_none() {
+                    return Err(AppError::bad_request("receipt.range", "请填写起止号码", "fill in the first and last numbers"));
+                }
+                crate::receipts::issue(&ctx, input).await.map(|_| ())
+            }
+            "void" => crate::receipts::void(&ctx, &first(&f, "id"), crate::receipts::VoidInput { reason: first(&f, "reason") }).await.map(|_| ()),
+            "return" => crate::receipts::give_back(&ctx, &first(&f, "id")).await.map(|_| ()),
+            _ => Err(AppError::bad_request("invalid_form", "未知操作", "unknown operation")),
+        }
+    }
+    .await;
+    match attempt {
+        Ok(()) => {
+            let flash = Flash { done_zh: "已保存".into(), done_en: "Saved".into(), warnings: Vec::new() };
+            Ok(redirect_with_flash(&ctx, "/fine-receipts", &flash))
+        }
+        Err(e) if e.status == StatusCode::FORBIDDEN => Err(UiErr(e)),
+        Err(e) => with_status(receipts_form(&ctx, l, Some(error_view(&e, l))).await, e.status),
+    }
 }

@@ -16,6 +16,7 @@ pub mod i18n;
 pub mod limiter;
 pub mod overrides;
 pub mod power;
+pub mod receipts;
 pub mod record;
 pub mod services;
 pub mod ui;
@@ -149,6 +150,7 @@ pub fn router(state: AppState) -> Router {
         .merge(cases_ui::routes())
         .merge(execution::routes())
         .merge(execution_ui::routes())
+        .merge(receipts::routes())
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

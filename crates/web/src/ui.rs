@@ -166,6 +166,7 @@ pub(crate) fn nav(ctx: &Ctx, l: Lang, active: &str) -> Nav {
     items.push(("/case-inbox", l.t("待办审批", "Approvals"), Some(Action::ApproveCase)));
     items.push(("/case-warnings", l.t("预警", "Warnings"), Some(Action::ViewCase)));
     items.push(("/execution-board", l.t("执行看板", "Execution"), Some(Action::ViewCase)));
+    items.push(("/fine-receipts", l.t("票据", "Receipts"), Some(Action::HandleCase)));
     items.push(("/interference", l.t("干预记录", "Interference"), Some(Action::ReportInterference)));
     Nav {
         tenant_name: ctx.tenant_name.clone(),

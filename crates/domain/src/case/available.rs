@@ -128,4 +128,11 @@ fn execution_commands(c: &Case, actor: &Actor, handler: bool, pending: bool, out
     push("lend_file", leader && !x.loans.iter().any(|l| l.returned_on.is_none()));
     push("return_file", leader && x.loans.iter().any(|l| l.returned_on.is_none()));
     push("review_file", (inspector || leader) && !handler);
+    if let Some(r) = c.on_the_spot.as_ref().filter(|_| c.procedure == Procedure::Simple) {
+        let col = r.collection.as_ref();
+        push("file_with_unit", handler && r.filed_with_unit_on.is_none());
+        push("collect_on_spot", handler && fine && col.is_none() && x.payments.is_empty());
+        push("deposit_to_unit", handler && col.is_some_and(|c| c.to_unit_on.is_none()));
+        push("deposit_to_bank", staff && col.is_some_and(|c| c.to_unit_on.is_some() && c.to_bank_on.is_none()));
+    }
 }

@@ -544,8 +544,17 @@ pub fn case_file(c: &Case, env: &Env) -> CaseFile {
     for d in &c.discussions {
         add("review", None, &subject, "集体讨论记录", d.held_on, 1, d.conclusion.zh().into());
     }
+    if let Some(r) = &c.on_the_spot {
+        if let Some(on) = r.filed_with_unit_on {
+            add("records", None, &subject, "当场处罚备案", on, 1, String::new());
+        }
+        if let Some(col) = &r.collection {
+            add("execution", Some(col.receipt.clone()), "财政部门", "罚没款收据（当场收缴）", col.collected_at.date(), 1, String::new());
+        }
+    }
     if let Some(d) = &c.decision {
         let title = match d.outcome {
+            Outcome::Penalty if c.procedure == super::Procedure::Simple => "当场行政处罚决定书",
             Outcome::Penalty => "行政处罚决定书",
             Outcome::NoPenalty => "不予行政处罚决定书",
             Outcome::Judiciary => "案件移送函（移送司法机关）",
@@ -651,6 +660,33 @@ pub fn missing(c: &Case, env: &Env) -> Vec<Missing> {
             out.push(Missing { code: code.into(), zh: zh.into(), en: en.into() });
         }
     };
+    if c.procedure == super::Procedure::Simple {
+        // APL art. 52–53, 68–71: the numbered form handed over, filed with the unit, the fine paid
+        // (or collected on the spot and banked), closed.
+        let r = c.on_the_spot.as_ref();
+        need(c.decision.is_some() && c.service.is_some(), "decision", "缺当场行政处罚决定书", "the on-the-spot decision is missing");
+        need(r.is_some_and(|r| r.filed_with_unit_on.is_some()), "filed_with_unit", "当场处罚决定尚未报所属行政机关备案", "not yet filed with the unit");
+        if fine_fen(c) > 0 {
+            let settled = balance(c, env, c.updated_at.date()).map(|b| b.owed_fen == 0).unwrap_or(false);
+            let court = c.execution.court.as_ref().is_some_and(|a| a.outcome.is_some());
+            need(
+                settled || court,
+                "execution",
+                "罚款（含加处罚款）未缴清，也无法院强制执行结果",
+                "the fine (with any surcharge) is neither paid nor enforced by the court",
+            );
+            if let Some(col) = r.and_then(|r| r.collection.as_ref()) {
+                need(col.to_bank_on.is_some(), "banked", "当场收缴的罚款尚未缴付银行", "the money collected on the spot has not reached the bank");
+            }
+        }
+        need(
+            c.execution.closing.as_ref().is_some_and(|cl| cl.closed_on.is_some()),
+            "closing_report",
+            "缺经批准的结案报告",
+            "the approved closing report is missing",
+        );
+        return out;
+    }
     let approved = |act: ChainAct| c.submissions.iter().any(|s| s.act == act && s.status == "approved");
     need(approved(ChainAct::Filing), "filing_approval", "缺立案审批表", "the filing approval is missing");
     need(!c.evidence.is_empty(), "evidence", "缺证据材料", "no evidence item");
@@ -729,7 +765,7 @@ pub fn public_record(c: &Case, env: &Env) -> Option<PublicRecord> {
 // ------------------------------------------------------------------------------------ commands
 
 /// The commands of this module, by name.
-pub const COMMANDS: [&str; 16] = [
+pub const COMMANDS: [&str; 20] = [
     "record_payment",
     "apply_deferral",
     "decide_deferral",
@@ -746,6 +782,10 @@ pub const COMMANDS: [&str; 16] = [
     "lend_file",
     "return_file",
     "review_file",
+    "file_with_unit",
+    "collect_on_spot",
+    "deposit_to_unit",
+    "deposit_to_bank",
 ];
 
 /// Which of this module's commands a case in `state` may take at all.

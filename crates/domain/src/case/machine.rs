@@ -303,6 +303,29 @@ pub enum Command {
         #[serde(default)]
         remark: String,
     },
+    // ---- simple procedure (simple.rs)
+    /// 备案: the on-the-spot decision filed with the unit (APL art. 52 para. 3).
+    FileWithUnit {
+        filed_on: NaiveDate,
+    },
+    /// 当场收缴 (APL art. 68–70) against a finance receipt held by the officer.
+    CollectOnSpot {
+        amount_fen: i64,
+        receipt: String,
+        /// small_fine | impractical_later | remote_area
+        ground: String,
+        #[serde(default)]
+        note: String,
+    },
+    /// The collected money handed to the unit (APL art. 71).
+    DepositToUnit {
+        on: NaiveDate,
+    },
+    /// The unit pays it into the bank (APL art. 71).
+    DepositToBank {
+        on: NaiveDate,
+        reference: String,
+    },
 }
 
 impl Command {
@@ -356,9 +379,13 @@ impl Command {
             Command::LendFile { .. } => "lend_file",
             Command::ReturnFile { .. } => "return_file",
             Command::ReviewFile { .. } => "review_file",
+            Command::FileWithUnit { .. } => "file_with_unit",
+            Command::CollectOnSpot { .. } => "collect_on_spot",
+            Command::DepositToUnit { .. } => "deposit_to_unit",
+            Command::DepositToBank { .. } => "deposit_to_bank",
         }
     }
-    pub const NAMES: [&'static str; 48] = [
+    pub const NAMES: [&'static str; 52] = [
         "record_check",
         "propose_filing",
         "propose_disposal",
@@ -407,6 +434,10 @@ impl Command {
         "lend_file",
         "return_file",
         "review_file",
+        "file_with_unit",
+        "collect_on_spot",
+        "deposit_to_unit",
+        "deposit_to_bank",
     ];
 }
 
@@ -685,7 +716,7 @@ fn issued_in_command(case: &Case, series: &str) -> Option<i64> {
     case.numbers.iter().filter(|x| x.dirty && x.series == series).map(|x| x.seq).max()
 }
 
-fn not_auxiliary(actor: &Actor, what_zh: &str, what_en: &str) -> Result<(), Refusal> {
+pub(super) fn not_auxiliary(actor: &Actor, what_zh: &str, what_en: &str) -> Result<(), Refusal> {
     if actor.person.as_ref().is_some_and(|p| p.auxiliary) || (!actor.roles.is_empty() && actor.roles.iter().all(|(r, _)| *r == Role::Auxiliary)) {
         return Err(refuse(
             "case.auxiliary",
@@ -794,7 +825,7 @@ fn min_handlers(env: &Env) -> Result<usize, Refusal> {
 
 /// Handlers: enough, distinct, active, not auxiliaries, certified on the day, not recused; warns
 /// on declared relations with the party (APL art. 42, 43).
-fn check_officers(env: &Env, case: &Case, ids: &[String], day: NaiveDate, warnings: &mut Vec<Warning>) -> Result<(), Refusal> {
+pub(super) fn check_officers(env: &Env, case: &Case, ids: &[String], day: NaiveDate, warnings: &mut Vec<Warning>) -> Result<(), Refusal> {
     let mut distinct = ids.to_vec();
     distinct.sort();
     distinct.dedup();
@@ -853,7 +884,7 @@ fn check_officers(env: &Env, case: &Case, ids: &[String], day: NaiveDate, warnin
 }
 
 /// APL art. 36: the limit of discovery, from the violation (or its end).
-fn limitation_until(env: &Env, case: &Case) -> Result<(NaiveDate, String), Refusal> {
+pub(super) fn limitation_until(env: &Env, case: &Case) -> Result<(NaiveDate, String), Refusal> {
     let from =
         case.violation_ended_on.or(case.violation_on).ok_or_else(|| bad("case.no_violation_date", "缺少违法行为发生日期", "the violation date is missing"))?;
     let key = if case.extended_limitation { "apl.limitation_extended" } else { "apl.limitation" };
@@ -955,6 +986,8 @@ pub fn register(id: &str, subject_unit_id: &str, reg: Registration, actor: &Acto
         deadlines: Vec::new(),
         numbers: Vec::new(),
         execution: Execution::default(),
+        procedure: Procedure::General,
+        on_the_spot: None,
         acts: 0,
         created_at: now,
         updated_at: now,
@@ -976,7 +1009,7 @@ pub fn register(id: &str, subject_unit_id: &str, reg: Registration, actor: &Acto
 }
 
 /// Acts keep the party's personal data out of their JSON (it lives in the case's sealed columns).
-fn redact_party(mut v: serde_json::Value) -> serde_json::Value {
+pub(super) fn redact_party(mut v: serde_json::Value) -> serde_json::Value {
     if let Some(o) = v.as_object_mut() {
         if o.get("informant").is_some_and(|i| !i.is_null()) {
             o.insert("informant".into(), json!("（见案件举报人信息）"));
@@ -1791,6 +1824,10 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
         Command::LendFile { borrower, purpose, due_on } => execution::lend_file(&mut c, actor, borrower, purpose, *due_on, today)?,
         Command::ReturnFile { index, returned_on } => execution::return_file(&mut c, actor, *index, *returned_on, today)?,
         Command::ReviewFile { scores, remark } => execution::review_file(&mut c, env, actor, scores, remark, today)?,
+        Command::FileWithUnit { filed_on } => simple::file_with_unit(&mut c, actor, *filed_on, today)?,
+        Command::CollectOnSpot { amount_fen, receipt, ground, note } => simple::collect_on_spot(&mut c, env, actor, *amount_fen, receipt, ground, note, now)?,
+        Command::DepositToUnit { on } => simple::deposit_to_unit(&mut c, env, actor, *on, now)?,
+        Command::DepositToBank { on, reference } => simple::deposit_to_bank(&mut c, actor, *on, reference, now)?,
     }
     c.acts += 1;
     c.version += 1;
@@ -2383,7 +2420,7 @@ fn effect(
     Ok(())
 }
 
-fn rule_period(env: &Env, key: &str) -> String {
+pub(super) fn rule_period(env: &Env, key: &str) -> String {
     match env.profile.get(key).ok().and_then(|r| r.quantity()) {
         Some(q) if q.unit != Unit::Yuan => q.unit.zh(q.value),
         _ => key.to_owned(),

@@ -11,11 +11,13 @@ pub mod execution;
 mod machine;
 pub mod rows;
 pub mod rules;
+pub mod simple;
 
 pub use available::available;
 pub use execution::Execution;
 pub use machine::{apply, register};
 pub use rules::{CaseRules, Chain, ChainAct, Step};
+pub use simple::{decide_on_the_spot, OnTheSpot, Procedure};
 
 use crate::auth::Role;
 use crate::calendar::Calendar;
@@ -813,6 +815,11 @@ pub struct Case {
     /// Payments, enforcement, remedies, disclosure, closing and archive (execution.rs).
     #[serde(default)]
     pub execution: Execution,
+    /// general, or simple (当场处罚, simple.rs).
+    #[serde(default)]
+    pub procedure: Procedure,
+    #[serde(default)]
+    pub on_the_spot: Option<simple::OnTheSpotRecord>,
     pub acts: u32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,

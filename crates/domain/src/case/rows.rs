@@ -18,7 +18,7 @@ impl Case {
             .set("unit_id", self.unit_id.as_str())
             .set("subject_unit_id", self.subject_unit_id.as_str())
             .set("state", self.state.code())
-            .set("procedure", "general")
+            .set("procedure", self.procedure.code())
             .set("source", serde_json::to_value(self.source).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default())
             .set("cause_code", self.cause_code.clone())
             .set("title", self.title.as_str())

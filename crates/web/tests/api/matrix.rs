@@ -479,7 +479,7 @@ const CASE_ROLES: [&str; 11] =
     ["officer", "auxiliary", "legal_reviewer", "lawyer", "leader", "dispatcher", "supervisor", "disposer", "inspector", "admin", "assessor"];
 
 #[rustfmt::skip]
-const CASE_EXPECTED: [(&str, &str); 48] = [
+const CASE_EXPECTED: [(&str, &str); 52] = [
     //                          officer aux reviewer lawyer leader dispatcher supervisor disposer inspector admin assessor
     ("record_check",           "Y---Y------"),
     ("propose_filing",         "Y---Y------"),
@@ -529,6 +529,10 @@ const CASE_EXPECTED: [(&str, &str); 48] = [
     ("lend_file",              "--YYY------"),
     ("return_file",            "--YYY------"),
     ("review_file",            "----Y---Y--"),
+    ("file_with_unit",         "Y---Y------"),
+    ("collect_on_spot",        "Y---Y------"),
+    ("deposit_to_unit",        "Y---Y------"),
+    ("deposit_to_bank",        "Y-YYY------"),
 ];
 
 /// A well-formed body for each command that the case rules refuse on the probe's case (a patrol
@@ -585,6 +589,10 @@ fn probe_body(name: &str, at: chrono::NaiveDateTime) -> Value {
         "lend_file" => json!({"borrower": "", "purpose": "", "due_on": day}),
         "return_file" => json!({"index": 99, "returned_on": day}),
         "review_file" => json!({"scores": []}),
+        "file_with_unit" => json!({"filed_on": day}),
+        "collect_on_spot" => json!({"amount_fen": 100, "receipt": "探针", "ground": "small_fine"}),
+        "deposit_to_unit" => json!({"on": day}),
+        "deposit_to_bank" => json!({"on": day, "reference": ""}),
         other => panic!("no probe body for {other}"),
     };
     let mut body = body;
@@ -636,7 +644,8 @@ async fn every_role_and_case_command_is_let_through_or_refused_by_the_policy_as_
     }
     // officer 24 (all but the 8 approval commands) + leader 32 + reviewer and lawyer 9 each (the 8
     // approval commands and record_hearing); execution to archive: officer 10 (handle_case), leader
-    // 16, reviewer and lawyer 6 each (decide_deferral, remedies ×2, archive, loans ×2), inspector 2.
-    assert_eq!((through, refused), (24 + 32 + 9 + 9 + 10 + 16 + 6 + 6 + 2, 48 * 11 - 114));
+    // 16, reviewer and lawyer 6 each (decide_deferral, remedies ×2, archive, loans ×2), inspector 2;
+    // simple procedure: officer and leader 4 each, reviewer and lawyer 1 each (deposit_to_bank).
+    assert_eq!((through, refused), (24 + 32 + 9 + 9 + 10 + 16 + 6 + 6 + 2 + 10, 52 * 11 - 124));
     app.assert_unchanged(&start, "the case command matrix").await;
 }
