@@ -201,3 +201,86 @@ async fn the_board_lists_overdue_cases_for_leaders_in_their_scope() {
     let aux = app.token("auxiliary").await;
     expect_error(app.get(&aux, "/api/v1/execution-board").await, StatusCode::FORBIDDEN, "forbidden").await;
 }
+
+fn on_the_spot(kind: &str, penalty: &str, fine: Option<i64>, officers: &[&str]) -> Value {
+    let mut v = json!({ "unit_id": crate::cases::TEAM, "party": { "kind": kind, "name": "吴五", "id_number": "420103198501011234" }, "cause_code": "SZ-001",
+        "violation_on": test_today(), "place": "民族路12号", "facts": "在人行道摆摊经营，占道约2平方米", "provisions": "《城市道路管理条例》第二十七条、第四十二条",
+        "penalty": penalty, "officers": officers, "certificate_shown": true, "statement": "已告知，当事人无异议" });
+    if let Some(f) = fine {
+        v["fine_yuan"] = json!(f);
+    }
+    v
+}
+
+#[tokio::test]
+async fn on_the_spot_penalties_keep_their_limits_and_collection_needs_a_ground_and_a_receipt() {
+    let app = spawn_app().await;
+    let c = crew(&app).await;
+    let (h1, h2) = (c.h1.clone(), c.h2.clone());
+    let before = app.ledger_len().await;
+    let r = app.post(&c.officer, "/api/v1/cases/on-the-spot", on_the_spot("person", "fine", Some(201), &[&h1, &h2])).await;
+    let v = expect_error(r, StatusCode::UNPROCESSABLE_ENTITY, "case.simple.fine_limit").await;
+    assert!(v["error"]["rule"].as_str().unwrap().contains("第五十一条"), "{v}");
+    assert_eq!(app.ledger_len().await, before, "a refusal writes nothing");
+    let r = app.post(&c.officer, "/api/v1/cases/on-the-spot", on_the_spot("organisation", "fine", Some(3000), &[&h1, &h2])).await;
+    let org = expect_json(r, StatusCode::CREATED).await;
+    assert_eq!(org["state"], "served", "{org}");
+    let r = app.post(&c.officer, "/api/v1/cases/on-the-spot", on_the_spot("person", "fine", Some(150), &[&h1, &h2])).await;
+    let id = expect_json(r, StatusCode::CREATED).await["case_id"].as_str().unwrap().to_owned();
+    let d = detail(&app, &c.officer, &id).await;
+    assert_eq!(d["case"]["procedure"], "simple");
+    assert!(d["case"]["decision"]["number"].as_str().unwrap().contains("当罚字〔2026〕"), "{}", d["case"]["decision"]);
+    assert!(d["commands"].as_array().unwrap().iter().any(|x| x == "collect_on_spot"), "{}", d["commands"]);
+
+    // Receipts: the leader issues three to the officer.
+    let r = app.post(&c.leader, "/api/v1/fine-receipts", json!({ "holder": h1, "prefix": "HB", "from": 1, "to": 3, "width": 6 })).await;
+    let issued = expect_json(r, StatusCode::CREATED).await;
+    assert_eq!(issued.as_array().unwrap().len(), 3);
+    let r = app.post(&c.officer, "/api/v1/fine-receipts", json!({ "holder": h1, "numbers": ["X1"] })).await;
+    expect_error(r, StatusCode::FORBIDDEN, "forbidden").await;
+    // 150 yuan on the ground of a fine ≤ 100 yuan: refused with APL art. 68; nothing changes.
+    let before = app.ledger_len().await;
+    let r = try_cmd(&app, &c.officer, &id, json!({ "command": "collect_on_spot", "amount_fen": 15_000, "receipt": "HB000001", "ground": "small_fine" })).await;
+    let v = expect_error(r, StatusCode::UNPROCESSABLE_ENTITY, "case.simple.collection_ground").await;
+    assert!(v["error"]["rule"].as_str().unwrap().contains("第六十八条"), "{v}");
+    assert_eq!(app.ledger_len().await, before);
+    // With the recorded ground but an unknown receipt: refused.
+    let r = try_cmd(
+        &app,
+        &c.officer,
+        &id,
+        json!({ "command": "collect_on_spot", "amount_fen": 15_000, "receipt": "NOPE", "ground": "impractical_later", "note": "外地流动摊贩" }),
+    )
+    .await;
+    expect_error(r, StatusCode::UNPROCESSABLE_ENTITY, "receipt.unknown").await;
+    cmd(
+        &app,
+        &c.officer,
+        &id,
+        json!({ "command": "collect_on_spot", "amount_fen": 15_000, "receipt": "HB000001", "ground": "impractical_later", "note": "外地流动摊贩，无固定住所" }),
+    )
+    .await;
+    let list = app.get_ok(&c.officer, "/api/v1/fine-receipts").await;
+    let used = list.as_array().unwrap().iter().find(|r| r["id"] == "HB000001").unwrap();
+    assert_eq!((used["status"].as_str(), used["case_id"].as_str()), (Some("used"), Some(id.as_str())), "{used}");
+    // The same receipt cannot serve a second case.
+    let r = app.post(&c.officer, "/api/v1/cases/on-the-spot", on_the_spot("person", "fine", Some(50), &[&h1, &h2])).await;
+    let id2 = expect_json(r, StatusCode::CREATED).await["case_id"].as_str().unwrap().to_owned();
+    let r = try_cmd(&app, &c.officer, &id2, json!({ "command": "collect_on_spot", "amount_fen": 5_000, "receipt": "HB000001", "ground": "small_fine" })).await;
+    let v = expect_error(r, StatusCode::UNPROCESSABLE_ENTITY, "receipt.not_available").await;
+    assert!(v["error"]["rule"].as_str().unwrap().contains("第七十条"), "{v}");
+    // Void a spoilt form, return an unused one.
+    expect_json(app.post(&c.officer, "/api/v1/fine-receipts/HB000002/void", json!({ "reason": "填写错误" })).await, StatusCode::OK).await;
+    expect_json(app.post(&c.leader, "/api/v1/fine-receipts/HB000003/return", json!({})).await, StatusCode::OK).await;
+    expect_error(app.post(&c.leader, "/api/v1/fine-receipts/HB000003/return", json!({})).await, StatusCode::UNPROCESSABLE_ENTITY, "receipt.not_available")
+        .await;
+    // The money reaches the unit, then the bank; the case is filed with the unit.
+    let today = app.state().clock.now().date();
+    cmd(&app, &c.officer, &id, json!({ "command": "deposit_to_unit", "on": today })).await;
+    cmd(&app, &c.leader, &id, json!({ "command": "deposit_to_bank", "on": today, "reference": "ICBC-HZ-1" })).await;
+    cmd(&app, &c.officer, &id, json!({ "command": "file_with_unit", "filed_on": today })).await;
+    let d = detail(&app, &c.officer, &id).await;
+    let missing: Vec<&str> = d["execution"]["case_file"]["missing"].as_array().unwrap().iter().map(|m| m["code"].as_str().unwrap()).collect();
+    assert_eq!(missing, ["closing_report"]);
+    verifies(&app).await;
+}
