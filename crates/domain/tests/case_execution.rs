@@ -188,6 +188,7 @@ fn the_court_window_after_a_reminder_served_before_national_day() {
     let c = w.run(&c, &apply(d(2026, 10, 19)), "off-a", t(2026, 10, 19, 9, 0)).case;
     let a = c.execution.court.as_ref().unwrap();
     assert_eq!(a.number, "江汉城管强执申字〔2026〕1号");
+    assert_eq!(a.reminder_number, "江汉城管催告字〔2026〕1号", "the application carries the reminder (ACL art. 55)");
     assert_eq!(a.amount_fen, 1_600_000, "8,000 yuan + the capped surcharge");
     assert_eq!(c.deadline("acl.court_application_window").unwrap().status, "met");
 }
@@ -272,8 +273,16 @@ fn closing_the_case_file_and_the_archive() {
     assert!(titles.contains(&"行政处罚决定书") && titles.contains(&"送达回证") && titles.contains(&"罚款缴纳凭证"));
     assert_eq!(file.volumes[0].entries.iter().map(|e| e.seq).collect::<Vec<_>>(), (1..=titles.len()).collect::<Vec<_>>());
 
-    assert_eq!(w.refused(&c, &Command::Archive { retention: "forever".into() }, "lead-1", t(2026, 2, 25, 9, 0)).code, "case.archive.retention");
-    let archived = w.run(&c, &Command::Archive { retention: "30_years".into() }, "lead-1", t(2026, 2, 25, 9, 0));
+    assert_eq!(
+        w.refused(&c, &Command::Archive { retention: "forever".into(), notes: String::new(), checked_by: None }, "lead-1", t(2026, 2, 25, 9, 0)).code,
+        "case.archive.retention"
+    );
+    let archived = w.run(
+        &c,
+        &Command::Archive { retention: "30_years".into(), notes: "卷内文件齐全".into(), checked_by: Some("lead-2".into()) },
+        "lead-1",
+        t(2026, 2, 25, 9, 0),
+    );
     let c = archived.case.clone();
     assert_eq!(c.state, State::Archived);
     assert_eq!(c.execution.archive.as_ref().unwrap().number, "20260001");

@@ -253,6 +253,21 @@ pub fn panel(v: &ExecutionView, c: &Case, l: Lang) -> ExecPanel {
             ),
         ));
     }
+    if let Some(a) = &x.archive {
+        registers.push(line(
+            l,
+            "卷内备考表",
+            "File notes",
+            format!(
+                "{} · {} {} · {} {}",
+                a.notes,
+                l.t("立卷人", "compiled by"),
+                a.archived_by,
+                l.t("检查人", "checked by"),
+                a.checked_by.clone().unwrap_or_default()
+            ),
+        ));
+    }
     for r in &x.file_reviews {
         registers.push(line(l, "案卷评查", "File review", format!("{} · {}/{} · {}", r.on, r.total, r.max, r.remark)));
     }

@@ -123,6 +123,9 @@ pub fn is_adverse(outcome: &str) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CourtApplication {
     pub number: String,
+    /// The reminder the application carries (ACL art. 55).
+    #[serde(default)]
+    pub reminder_number: String,
     pub applied_on: NaiveDate,
     pub court: String,
     pub party_opinion: String,
@@ -202,6 +205,11 @@ pub struct ArchiveInfo {
     pub retention: String,
     pub documents: usize,
     pub pages: u32,
+    /// 卷内备考表: what is missing, amended or added, and who checked the file.
+    #[serde(default)]
+    pub notes: String,
+    #[serde(default)]
+    pub checked_by: Option<String>,
 }
 
 /// 案卷借阅登记.
@@ -1046,8 +1054,10 @@ pub(super) fn apply_to_court(
         ));
     }
     let number = super::machine::issue_number(c, env, "court_application", now);
+    let reminder_number = c.execution.reminders.last().map(|r| r.number.clone()).unwrap_or_default();
     c.execution.court = Some(CourtApplication {
         number,
+        reminder_number,
         applied_on,
         court: court.into(),
         party_opinion: party_opinion.into(),
@@ -1259,8 +1269,24 @@ pub(super) fn closing_gate(c: &Case, env: &Env, today: NaiveDate) -> Result<(), 
     Ok(())
 }
 
-pub(super) fn archive(c: &mut Case, env: &Env, actor: &Actor, retention: &str, now: NaiveDateTime) -> Result<(), Refusal> {
+pub(super) fn archive(
+    c: &mut Case,
+    env: &Env,
+    actor: &Actor,
+    retention: &str,
+    notes: &str,
+    checked_by: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<(), Refusal> {
     require_role(actor, Role::Leader)?;
+    if let Some(p) = checked_by {
+        if !env.people.contains_key(p) {
+            return Err(bad("case.archive.checker", format!("没有该检查人: {p}"), format!("no such person: {p}")));
+        }
+        if p == actor.who() {
+            return Err(bad("case.archive.checker", "立卷人与检查人不得为同一人", "the file is checked by someone other than its compiler"));
+        }
+    }
     if !env.rules.case_file.retentions.iter().any(|r| r == retention) {
         return Err(bad(
             "case.archive.retention",
@@ -1287,6 +1313,8 @@ pub(super) fn archive(c: &mut Case, env: &Env, actor: &Actor, retention: &str, n
         retention: retention.into(),
         documents: file.documents,
         pages: file.pages,
+        notes: notes.trim().to_owned(),
+        checked_by: checked_by.map(str::to_owned),
     });
     c.state = State::Archived;
     Ok(())

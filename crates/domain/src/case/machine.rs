@@ -287,6 +287,12 @@ pub enum Command {
     Archive {
         /// permanent | 30_years
         retention: String,
+        /// 卷内备考表: what is missing, amended or added.
+        #[serde(default)]
+        notes: String,
+        /// The person who checked the file (not the compiler).
+        #[serde(default)]
+        checked_by: Option<String>,
     },
     LendFile {
         borrower: String,
@@ -1820,7 +1826,7 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
                 Some(execution::Closing { summary: summary.clone(), result: result.clone(), proposed_by: actor.who(), proposed_on: today, closed_on: None });
             new_submission(&mut c, env, ChainAct::Closing, actor, now, json!({ "summary": summary, "result": result }))?;
         }
-        Command::Archive { retention } => execution::archive(&mut c, env, actor, retention, now)?,
+        Command::Archive { retention, notes, checked_by } => execution::archive(&mut c, env, actor, retention, notes, checked_by.as_deref(), now)?,
         Command::LendFile { borrower, purpose, due_on } => execution::lend_file(&mut c, actor, borrower, purpose, *due_on, today)?,
         Command::ReturnFile { index, returned_on } => execution::return_file(&mut c, actor, *index, *returned_on, today)?,
         Command::ReviewFile { scores, remark } => execution::review_file(&mut c, env, actor, scores, remark, today)?,
