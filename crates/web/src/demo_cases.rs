@@ -1,6 +1,7 @@
 //! Demo cases for the demo city, made through the same services as any user's commands (every act
-//! goes through the gates and into the full-process record): one served decision, one awaiting
-//! the leader's filing approval, one whose statement period is running, one complaint lead.
+//! goes through the gates and into the full-process record): one served decision partly paid,
+//! one awaiting the leader's filing approval, one whose statement period is running, one complaint
+//! lead, and an on-the-spot fine collected against a receipt (the officer holds 20 receipts).
 
 use crate::auth::Ctx;
 use crate::cases::{self, CommandResult};
@@ -125,5 +126,24 @@ pub async fn seed(state: &AppState) -> ApiResult<usize> {
             name: "示例投诉人".into(), unit: String::new(), address: "万松园路".into(), phone: "13900002222".into()
         });
     cases::register(&officer, lead, None).await?;
-    Ok(4)
+
+    // 5. Execution: the served case's fine is partly paid at the bank.
+    run(&officer, &a, json!({ "command": "record_payment", "amount_fen": 200_000, "paid_on": today, "reference": "DEMO-BANK-0001", "channel": "bank" }))
+        .await?;
+
+    // 6. The simple procedure: receipts issued to the officer, a 50-yuan fine decided and collected
+    // on the spot against the first one.
+    crate::receipts::issue(
+        &leader,
+        crate::receipts::IssueInput { holder: me.clone(), numbers: Vec::new(), prefix: "DEMO".into(), from: Some(1), to: Some(20), width: Some(6) },
+    )
+    .await?;
+    let spot: chengguan_domain::case::OnTheSpot = serde_json::from_value(json!({ "unit_id": team, "party": { "kind": "person", "name": "示例丁" },
+        "cause_code": "SZ-001", "violation_on": today, "place": "江汉路步行街", "facts": "当事人在步行街摆摊经营，占道约1平方米",
+        "provisions": "《城市道路管理条例》第二十七条、第四十二条", "penalty": "fine", "fine_yuan": 50, "officers": [me, other],
+        "certificate_shown": true, "statement": "已告知违法事实、理由、依据和陈述申辩权利，当事人无异议" }))
+    .map_err(|e| AppError::bad_request("invalid_body", e.to_string(), e.to_string()))?;
+    let d = cases::on_the_spot(&officer, spot, None).await?.case_id;
+    run(&officer, &d, json!({ "command": "collect_on_spot", "amount_fen": 5_000, "receipt": "DEMO000001", "ground": "small_fine" })).await?;
+    Ok(5)
 }
