@@ -28,6 +28,7 @@ pub enum Table {
     DeclaredRelations,
     ReviewerAppointments,
     ApprovalChains,
+    EnforcementRecords,
 }
 
 impl Table {
@@ -53,6 +54,7 @@ impl Table {
             Table::DeclaredRelations => "declared_relations",
             Table::ReviewerAppointments => "reviewer_appointments",
             Table::ApprovalChains => "approval_chains",
+            Table::EnforcementRecords => "enforcement_records",
         }
     }
     /// Key columns (every table's key starts with the tenant, so tenants can be sharded).
@@ -77,9 +79,10 @@ impl Table {
                 | Table::DocSequences
                 | Table::IdempotencyKeys
                 | Table::Interference
+                | Table::EnforcementRecords
         )
     }
-    pub const ALL: [Table; 20] = [
+    pub const ALL: [Table; 21] = [
         Table::Tenants,
         Table::OrgUnits,
         Table::People,
@@ -100,6 +103,7 @@ impl Table {
         Table::DeclaredRelations,
         Table::ReviewerAppointments,
         Table::ApprovalChains,
+        Table::EnforcementRecords,
     ];
 }
 
