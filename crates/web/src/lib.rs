@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod cases;
 pub mod cases_ui;
 pub mod demo_cases;
+pub mod enforcement;
 pub mod error;
 pub mod extract;
 pub mod i18n;
@@ -145,6 +146,7 @@ pub fn router(state: AppState) -> Router {
         .merge(power::routes())
         .merge(cases::routes())
         .merge(cases_ui::routes())
+        .merge(enforcement::routes())
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

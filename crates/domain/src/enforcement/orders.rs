@@ -142,6 +142,9 @@ pub struct Reinspect {
     /// Not corrected: the penalty case it continues or that was opened for it.
     #[serde(default)]
     pub case_id: Option<String>,
+    /// Not corrected and no case: ask the caller to register a new lead for it first.
+    #[serde(default)]
+    pub open_case: bool,
 }
 
 /// Records the re-inspection. Found not corrected before the period ended is refused (the party
