@@ -9,6 +9,7 @@ pub mod cases;
 pub mod cases_ui;
 pub mod demo_cases;
 pub mod enforcement;
+pub mod enforcement_ui;
 pub mod error;
 pub mod extract;
 pub mod i18n;
@@ -147,6 +148,7 @@ pub fn router(state: AppState) -> Router {
         .merge(cases::routes())
         .merge(cases_ui::routes())
         .merge(enforcement::routes())
+        .merge(enforcement_ui::routes())
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

@@ -166,6 +166,7 @@ pub(crate) fn nav(ctx: &Ctx, l: Lang, active: &str) -> Nav {
     items.push(("/case-inbox", l.t("待办审批", "Approvals"), Some(Action::ApproveCase)));
     items.push(("/case-warnings", l.t("预警", "Warnings"), Some(Action::ViewCase)));
     items.push(("/interference", l.t("干预记录", "Interference"), Some(Action::ReportInterference)));
+    items.push(("/enforcement", l.t("责令改正与强制", "Orders & measures"), Some(Action::ViewEnforcement)));
     Nav {
         tenant_name: ctx.tenant_name.clone(),
         username: ctx.account.username.clone(),

@@ -112,6 +112,8 @@ impl Record for Demolition {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrderDemolition {
+    /// The case's unit (the service sets it from the case).
+    #[serde(default)]
     pub unit_id: String,
     pub case_id: String,
     #[serde(default)]
