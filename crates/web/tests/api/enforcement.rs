@@ -537,3 +537,137 @@ async fn every_enforcement_endpoint_is_in_the_openapi_document() {
         assert!(doc["paths"][p].is_object(), "{p} is not documented");
     }
 }
+
+// ------------------------------------------------------------------------------------ pages
+
+async fn page(app: &TestApp, cookie: &str, path: &str) -> (StatusCode, String) {
+    let r = app.client.get(app.url(path)).header("cookie", format!("cg_session={cookie}")).send().await.unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+async fn post_form(app: &TestApp, cookie: &str, path: &str, form: &[(&str, &str)]) -> (StatusCode, String, Option<String>) {
+    let r = app
+        .client
+        .post(app.url(path))
+        .header("cookie", format!("cg_session={cookie}"))
+        .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(serde_urlencoded::to_string(form).unwrap())
+        .send()
+        .await
+        .unwrap();
+    let location = r.headers().get(reqwest::header::LOCATION).map(|v| v.to_str().unwrap().to_owned());
+    (r.status(), r.text().await.unwrap(), location)
+}
+
+/// In the browser, in Chinese: the leader seals up through the form, the refusal shows its rule
+/// and keeps what was typed, the record page shows the deadline, custody log and command forms;
+/// the board lists the measure; the party's look-up page works without login.
+#[tokio::test]
+async fn the_pages_take_a_measure_from_form_to_custody_log_and_show_refusals_with_their_rule() {
+    let app = spawn_app().await;
+    let c = crew(&app).await;
+    let leader = app.browser_session("leader", chengguan_domain::demo::DEMO_PASSWORD).await;
+    let officer = app.browser_session("officer", chengguan_domain::demo::DEMO_PASSWORD).await;
+    let csrf = chengguan_web::auth::csrf_token(&leader);
+    let (status, body) = page(&app, &leader, "/enforcement").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("责令改正") && body.contains("id=\"board-measures\"") && body.contains("href=\"/enforcement\""), "board and nav");
+    let aux = app.browser_session("auxiliary", chengguan_domain::demo::DEMO_PASSWORD).await;
+    assert_eq!(page(&app, &aux, "/enforcement").await.0, StatusCode::FORBIDDEN);
+
+    let case = construction_case(&app, &c.officer, "SZ-001").await;
+    let officers = format!("{},{}", c.h1, c.h2);
+    let form = |case: &str| -> Vec<(String, String)> {
+        vec![
+            ("_csrf".into(), csrf.clone()),
+            ("s:case_id".into(), case.into()),
+            ("s:kind".into(), "seal_up".into()),
+            ("b:emergency".into(), "0".into()),
+            ("o:approval_reference".into(), "江汉城管强批〔2026〕9号".into()),
+            ("l:officers".into(), officers.clone()),
+            ("s:place".into(), "民族路2号".into()),
+            ("s:reason".into(), "违法建设继续施工".into()),
+            ("b:party_present".into(), "0".into()),
+            ("b:party_present".into(), "1".into()),
+            ("s:decision_ref".into(), "江汉城管查封〔2026〕9号".into()),
+            ("b:list_delivered".into(), "0".into()),
+            ("b:list_delivered".into(), "1".into()),
+            ("s:items.0.name".into(), "搅拌机".into()),
+            ("s:items.0.quantity".into(), "1台".into()),
+            ("s:items.0.condition".into(), "完好".into()),
+            ("s:items.0.location".into(), "现场就地封存".into()),
+            ("s:items.0.holder".into(), "城管中队".into()),
+            ("s:items.1.name".into(), "".into()),
+            ("s:items.1.quantity".into(), "".into()),
+        ]
+    };
+    let as_refs = |f: &Vec<(String, String)>| f.iter().map(|(a, b)| (a.clone(), b.clone())).collect::<Vec<_>>();
+    // SZ-001 authorises no sealing: the page says so, cites ACL art. 22 and keeps the input.
+    let before = snap(&app).await;
+    let f = as_refs(&form(&case));
+    let f: Vec<(&str, &str)> = f.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let (status, body, _) = post_form(&app, &leader, "/enforcement/new/measure", &f).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("id=\"form-error\"") && body.contains("第二十二条") && body.contains("江汉城管查封〔2026〕9号"), "{body}");
+    app.assert_unchanged(&before, "refused form").await;
+    // GH-001: taken; the record page shows the limit, the custody log and the forms.
+    let case = construction_case(&app, &c.officer, "GH-001").await;
+    let f = as_refs(&form(&case));
+    let f: Vec<(&str, &str)> = f.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let (status, _, location) = post_form(&app, &leader, "/enforcement/new/measure", &f).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let location = location.unwrap();
+    let id = location.trim_start_matches("/enforcement/records/").split('?').next().unwrap().to_owned();
+    let (status, body) = page(&app, &leader, &location).await;
+    assert_eq!(status, StatusCode::OK);
+    for needle in ["id=\"done\"", "2026-07-01", "第二十五条", "id=\"custody\"", "搅拌机", "id=\"cmd-extend\"", "id=\"cmd-custody\"", "id=\"timeline\""]
+    {
+        assert!(body.contains(needle), "record page lacks {needle}");
+    }
+    // The officer sees no extension form (the head's), and a custody entry without holder is refused on the page.
+    let (_, body) = page(&app, &officer, &format!("/enforcement/records/{id}")).await;
+    assert!(!body.contains("id=\"cmd-extend\"") && body.contains("id=\"cmd-custody\""));
+    let ocsrf = chengguan_web::auth::csrf_token(&officer);
+    let path = format!("/enforcement/records/{id}/commands");
+    let (status, body, _) = post_form(
+        &app,
+        &officer,
+        &path,
+        &[
+            ("_csrf", &ocsrf),
+            ("command", "custody"),
+            ("n:item", "1"),
+            ("s:event", "checked"),
+            ("s:location", "现场"),
+            ("s:holder", ""),
+            ("s:condition", "完好"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("id=\"command-error\"") && body.contains("第二十六条"), "{body}");
+    let (status, _, location) = post_form(
+        &app,
+        &officer,
+        &path,
+        &[
+            ("_csrf", &ocsrf),
+            ("command", "custody"),
+            ("n:item", "1"),
+            ("s:event", "checked"),
+            ("s:location", "现场"),
+            ("s:holder", "中队长"),
+            ("s:condition", "封条完好"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{location:?}");
+    let (_, body) = page(&app, &officer, &format!("/enforcement/records/{id}")).await;
+    assert!(body.contains("封条完好"));
+    let (_, body) = page(&app, &leader, "/enforcement").await;
+    assert!(body.contains(&id), "the board lists the measure");
+    // Public look-up page: no login.
+    let (_, body) = page(&app, "none", "/offsite?code=NOSUCHCODE00").await;
+    assert!(body.contains("id=\"lookup-error\""), "{body}");
+    verifies(&app).await;
+}
