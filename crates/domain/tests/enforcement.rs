@@ -3,7 +3,6 @@
 //! its rule; each record survives its row (the party in the sealed columns).
 
 #[path = "support/case_world.rs"]
-#[allow(dead_code)]
 mod case_world;
 
 use case_world::*;
