@@ -310,7 +310,7 @@ fn a_capture_is_evidence_only_after_review_by_someone_else() {
     .unwrap();
     assert_eq!(cap.lookup_hash, offsite::code_hash("abcdefghjklm"));
     assert_refused(
-        offsite::use_in_case(&cap, offsite::UseCapture { case_id: "c".into() }, &officer(), &e, now()),
+        offsite::use_in_case(&cap, offsite::UseCapture { case_id: "c".into(), open_case: false }, &officer(), &e, now()),
         "enforcement.capture.not_reviewed",
         "第四十一条",
     );
@@ -319,12 +319,12 @@ fn a_capture_is_evidence_only_after_review_by_someone_else() {
     let reviewer = Actor { account_id: "a-rev".into(), person_id: None, approver: false };
     let rejected = offsite::review(&cap, offsite::ReviewCapture { accepted: false, note: "模糊".into() }, &reviewer, &e, now()).unwrap();
     assert_refused(
-        offsite::use_in_case(&rejected, offsite::UseCapture { case_id: "c".into() }, &officer(), &e, now()),
+        offsite::use_in_case(&rejected, offsite::UseCapture { case_id: "c".into(), open_case: false }, &officer(), &e, now()),
         "enforcement.capture.not_reviewed",
         "第四十一条",
     );
     let accepted = offsite::review(&cap, ok, &reviewer, &e, now()).unwrap();
-    let used = offsite::use_in_case(&accepted, offsite::UseCapture { case_id: "c".into() }, &officer(), &e, now()).unwrap();
+    let used = offsite::use_in_case(&accepted, offsite::UseCapture { case_id: "c".into(), open_case: false }, &officer(), &e, now()).unwrap();
     assert_eq!(used.used_in, vec!["c".to_owned()]);
     assert_eq!(used.lookup_hash().unwrap(), cap.lookup_hash);
 }

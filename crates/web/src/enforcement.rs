@@ -679,10 +679,28 @@ pub async fn command(ctx: &Ctx, id: &str, cmd: Command) -> ApiResult<Written> {
             let n = decide(&row, |c: &offsite::Capture| offsite::review(c, i, &who, &env, now))?;
             written(ctx, &n, "review", prev, files).await
         }
-        Command::Use(i) if kind == "offsite_capture" => {
+        Command::Use(mut i) if kind == "offsite_capture" => {
+            let cap: offsite::Capture = enf::from_row(&row).map_err(internal)?;
+            if i.case_id.trim().is_empty() && i.open_case {
+                // Refuse before opening anything (not reviewed), then register the lead.
+                offsite::use_in_case(&cap, offsite::UseCapture { case_id: "-".into(), open_case: false }, &who, &env, now)?;
+                ctx.require(Action::HandleCase, Some(&unit))?;
+                let reg = chengguan_domain::case::Registration {
+                    unit_id: unit.clone(),
+                    source: chengguan_domain::case::Source::Patrol,
+                    source_ref: Some(format!("非现场执法 {} {}", cap.device_code, cap.head.id)),
+                    informant: None,
+                    lead_on: now.date(),
+                    title: format!("非现场执法：{}", cap.description),
+                    content: format!("{}（设备 {}，{}，{}）", cap.description, cap.device_code, cap.location, enf::timestamp(cap.captured_at)),
+                    party: None,
+                    cause_code: cap.item_code.clone(),
+                };
+                i.case_id = crate::cases::register(ctx, reg, None).await?.case_id;
+            }
             let c = read_case(ctx, &i.case_id).await?;
             ctx.require(Action::HandleCase, Some(&c.unit_id))?;
-            let n = decide(&row, |x: &offsite::Capture| offsite::use_in_case(x, i, &who, &env, now))?;
+            let n = offsite::use_in_case(&cap, i, &who, &env, now)?;
             written(ctx, &n, "use", prev, files).await
         }
         other => Err(not_for(&kind, other.name())),

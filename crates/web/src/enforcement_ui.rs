@@ -391,6 +391,36 @@ fn s(v: &Value) -> String {
     }
 }
 
+/// A nested field's name, zh / en.
+fn key_label(k: &str, l: Lang) -> String {
+    let (zh, en) = match k {
+        "approved" => ("批准", "approved"),
+        "by_account" => ("账号", "account"),
+        "by_person" => ("人员", "person"),
+        "by" => ("审核人", "by"),
+        "on" => ("日期", "on"),
+        "at" => ("时间", "at"),
+        "reference" => ("文号", "reference"),
+        "opinion" => ("意见", "opinion"),
+        "accepted" => ("通过", "accepted"),
+        "note" => ("意见", "note"),
+        "officers" => ("人员", "officers"),
+        "corrected" => ("已改正", "corrected"),
+        "finding" => ("情况", "finding"),
+        "files" => ("文件", "files"),
+        "plan" => ("方案", "plan"),
+        "video" => ("视频", "video"),
+        "cost_fen" => ("费用（分）", "cost (fen)"),
+        "cost_note" => ("费用说明", "cost record"),
+        "days" => ("天数", "days"),
+        "reason" => ("理由", "reason"),
+        "notice_served_on" => ("书面告知日期", "notice served on"),
+        "approval" => ("批准", "approval"),
+        _ => return k.to_owned(),
+    };
+    l.t(zh, en).to_owned()
+}
+
 fn facts_of(v: &RecordView, l: Lang) -> (Vec<Fact>, Vec<DeadlineRow>, Vec<ItemRow>) {
     let d = &v.data;
     let fields: &[(&str, &str, &str)] = match v.kind.as_str() {
@@ -452,7 +482,20 @@ fn facts_of(v: &RecordView, l: Lang) -> (Vec<Fact>, Vec<DeadlineRow>, Vec<ItemRo
         ("extension", "延长", "Extension"),
     ] {
         if let Some(o) = d[k].as_object() {
-            let text = o.iter().filter(|(_, x)| !s(x).is_empty()).map(|(a, x)| format!("{a}: {}", s(x))).collect::<Vec<_>>().join("；");
+            let text = o
+                .iter()
+                .filter(|(_, x)| !s(x).is_empty())
+                .map(|(a, x)| {
+                    let value = match x.as_object() {
+                        Some(inner) => {
+                            inner.iter().filter(|(_, y)| !s(y).is_empty()).map(|(b, y)| format!("{} {}", key_label(b, l), s(y))).collect::<Vec<_>>().join("，")
+                        }
+                        None => s(x),
+                    };
+                    format!("{}: {value}", key_label(a, l))
+                })
+                .collect::<Vec<_>>()
+                .join("；");
             facts.push(Fact { label: l.t(zh, en).to_owned(), value: text });
         }
     }

@@ -280,7 +280,13 @@ pub fn review(c: &Capture, input: ReviewCapture, actor: &Actor, _env: &Env, now:
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UseCapture {
+    /// The case it is evidence in (a registered lead or a filed case).
+    #[serde(default)]
     pub case_id: String,
+    /// No case yet: ask the caller to register a new lead for it first (the normal procedure
+    /// follows from there).
+    #[serde(default)]
+    pub open_case: bool,
 }
 
 /// Uses the record as evidence in a case: only once reviewed and accepted (APL art. 41 para. 2).
@@ -293,6 +299,7 @@ pub fn use_in_case(c: &Capture, input: UseCapture, actor: &Actor, _env: &Env, no
             APL_41_2,
         ));
     }
+    require_text("case_id", &input.case_id)?;
     let mut n = c.clone();
     if !n.used_in.contains(&input.case_id) {
         n.used_in.push(input.case_id.clone());

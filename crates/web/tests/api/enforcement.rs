@@ -481,6 +481,11 @@ async fn an_off_site_capture_cannot_be_used_before_review_and_the_party_can_look
     assert_eq!(r["state"], "accepted");
     let r = ok(&app, &c.officer, &cap, json!({ "command": "use", "case_id": case })).await;
     assert_eq!(r["data"]["used_in"][0], case.as_str());
+    // Or it opens a lead of its own, which then follows the normal procedure.
+    let r = ok(&app, &c.officer, &cap, json!({ "command": "use", "open_case": true })).await;
+    let opened = r["data"]["used_in"][1].as_str().unwrap();
+    let d = app.get_ok(&c.officer, &format!("/api/v1/cases/{opened}")).await;
+    assert_eq!(d["summary"]["state"], "registered", "{d}");
     verifies(&app).await;
 }
 
