@@ -46,6 +46,11 @@ code_enum!(
         ReportInterference = "report_interference", "记录干预执法", "Log interference with enforcement";
         ViewInterference = "view_interference", "查看干预执法记录", "View interference records";
         SuperviseCase = "supervise_case", "督察案件", "Supervise cases (case-file review, accountability)";
+        ViewEnforcement = "view_enforcement", "查看责令改正、强制措施、拆除与非现场执法", "View orders, measures, demolitions and off-site records";
+        HandleEnforcement = "handle_enforcement", "办理责令改正、强制措施、拆除与非现场执法", "Handle orders to correct, compulsory measures, demolitions, off-site records";
+        ApproveEnforcement = "approve_enforcement", "批准强制措施、延期与强制拆除", "Approve compulsory measures, extensions and forced demolition";
+        ReviewOffsite = "review_offsite", "审核非现场执法记录", "Review off-site enforcement records";
+        ManageDevices = "manage_devices", "登记非现场执法设备", "Register off-site enforcement devices";
     }
 );
 

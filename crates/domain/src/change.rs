@@ -30,6 +30,7 @@ pub enum Table {
     DeclaredRelations,
     ReviewerAppointments,
     ApprovalChains,
+    EnforcementRecords,
 }
 
 impl Table {
@@ -57,6 +58,7 @@ impl Table {
             Table::DeclaredRelations => "declared_relations",
             Table::ReviewerAppointments => "reviewer_appointments",
             Table::ApprovalChains => "approval_chains",
+            Table::EnforcementRecords => "enforcement_records",
         }
     }
     /// Key columns (every table's key starts with the tenant, so tenants can be sharded).
@@ -83,9 +85,10 @@ impl Table {
                 | Table::PaymentRefs
                 | Table::FineReceipts
                 | Table::Interference
+                | Table::EnforcementRecords
         )
     }
-    pub const ALL: [Table; 22] = [
+    pub const ALL: [Table; 23] = [
         Table::Tenants,
         Table::OrgUnits,
         Table::People,
@@ -108,6 +111,7 @@ impl Table {
         Table::DeclaredRelations,
         Table::ReviewerAppointments,
         Table::ApprovalChains,
+        Table::EnforcementRecords,
     ];
 }
 

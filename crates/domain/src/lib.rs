@@ -12,6 +12,7 @@ pub mod checkpoint;
 pub mod deadline;
 pub mod demo;
 pub mod discretion;
+pub mod enforcement;
 pub mod ledger;
 pub mod mask;
 pub mod merkle;

@@ -31,6 +31,8 @@ pub fn personal_columns(table: Table) -> &'static [&'static str] {
         ],
         Table::DeclaredRelations => &["related_name", "related_id_number"],
         Table::Interference => &["interferer_name"],
+        // The party of an order, measure, demolition, capture or outcome.
+        Table::EnforcementRecords => &["party_name", "party_id_number", "party_phone"],
         _ => &[],
     }
 }

@@ -28,6 +28,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 20261122000006, name: "power_list", sql: include_str!("../migrations/20261122000006_power_list.sql") },
     Migration { version: 20261123000007, name: "cases", sql: include_str!("../migrations/20261123000007_cases.sql") },
     Migration { version: 20261123000008, name: "payments", sql: include_str!("../migrations/20261123000008_payments.sql") },
+    Migration { version: 20261123000009, name: "orders", sql: include_str!("../migrations/20261123000009_orders.sql") },
 ];
 
 impl Store {

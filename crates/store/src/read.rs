@@ -488,6 +488,32 @@ impl Store {
     pub async fn approval_chains(&self, tenant: &str) -> Result<Vec<Row>> {
         self.table_rows(tenant, Table::ApprovalChains).await
     }
+
+    /// Enforcement records of one kind (orders, measures, …), of the given units (None = every
+    /// unit), most recently updated first.
+    pub async fn enforcement_records(&self, tenant: &str, kind: &str, unit_ids: Option<&[String]>) -> Result<Vec<Row>> {
+        let mut args: Vec<Value> = vec![kind.into()];
+        let cond = format!(" AND kind = $2{}", unit_ids.map(|u| in_list("unit_id", u, &mut args)).unwrap_or_default());
+        self.select(tenant, Table::EnforcementRecords, &cond, args, "ORDER BY updated_at DESC, id DESC").await
+    }
+
+    /// Enforcement records linked to a case.
+    pub async fn enforcement_of_case(&self, tenant: &str, case_id: &str) -> Result<Vec<Row>> {
+        self.select(tenant, Table::EnforcementRecords, "AND case_id = $2", vec![case_id.into()], "ORDER BY created_at, id").await
+    }
+
+    /// The off-site capture whose look-up code hashes to `hash`, with its tenant: a look-up by a
+    /// globally unique secret (the party's code), so no tenant is named.
+    pub async fn enforcement_by_lookup(&self, hash: &str) -> Result<Option<(String, Row)>> {
+        let tenant: Option<String> = sqlx::query("SELECT tenant_id FROM enforcement_records WHERE lookup_hash = $1")
+            .bind(hash.to_owned())
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|r| r.try_get::<String, _>(0))
+            .transpose()?;
+        let Some(tenant) = tenant else { return Ok(None) };
+        Ok(self.select(&tenant, Table::EnforcementRecords, "AND lookup_hash = $2", vec![hash.into()], "").await?.pop().map(|r| (tenant, r)))
+    }
 }
 
 /// Which cases a list shows. Empty `states` = every state; `unit_ids` None = every unit (Some of

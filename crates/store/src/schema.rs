@@ -218,6 +218,26 @@ pub fn columns(t: Table) -> &'static [(&'static str, Ty)] {
             ("updated_at", Text),
             ("active", Int),
         ],
+        // Orders to correct, compulsory measures, demolitions, off-site devices and captures,
+        // non-coercive outcomes (`kind`); `data` is the record as JSON, the party in the sealed
+        // columns; `due` the next date that matters; `lookup_hash` the party's look-up code hash.
+        Table::EnforcementRecords => &[
+            ("tenant_id", Text),
+            ("id", Text),
+            ("version", Int),
+            ("kind", Text),
+            ("unit_id", Text),
+            ("case_id", Text),
+            ("state", Text),
+            ("party_name", Text),
+            ("party_id_number", Text),
+            ("party_phone", Text),
+            ("due", Text),
+            ("lookup_hash", Text),
+            ("created_at", Text),
+            ("updated_at", Text),
+            ("data", Text),
+        ],
     }
 }
 

@@ -87,6 +87,8 @@ impl utoipa::Modify for BearerAuth {
             "cookie",
             SecurityScheme::ApiKey(utoipa::openapi::security::ApiKey::Cookie(utoipa::openapi::security::ApiKeyValue::new(crate::auth::SESSION_COOKIE))),
         );
+        // Modules that document their own paths.
+        openapi.merge(<crate::enforcement::EnforcementApi as OpenApi>::openapi());
     }
 }
 

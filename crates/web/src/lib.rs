@@ -8,6 +8,8 @@ pub mod calendar;
 pub mod cases;
 pub mod cases_ui;
 pub mod demo_cases;
+pub mod enforcement;
+pub mod enforcement_ui;
 pub mod error;
 pub mod execution;
 pub mod execution_ui;
@@ -151,6 +153,8 @@ pub fn router(state: AppState) -> Router {
         .merge(execution::routes())
         .merge(execution_ui::routes())
         .merge(receipts::routes())
+        .merge(enforcement::routes())
+        .merge(enforcement_ui::routes())
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

@@ -168,6 +168,7 @@ pub(crate) fn nav(ctx: &Ctx, l: Lang, active: &str) -> Nav {
     items.push(("/execution-board", l.t("执行看板", "Execution"), Some(Action::ViewCase)));
     items.push(("/fine-receipts", l.t("票据", "Receipts"), Some(Action::HandleCase)));
     items.push(("/interference", l.t("干预记录", "Interference"), Some(Action::ReportInterference)));
+    items.push(("/enforcement", l.t("责令改正与强制", "Orders & measures"), Some(Action::ViewEnforcement)));
     Nav {
         tenant_name: ctx.tenant_name.clone(),
         username: ctx.account.username.clone(),

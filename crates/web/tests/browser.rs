@@ -618,3 +618,50 @@ async fn a_served_decision_is_paid_closed_and_archived_and_a_fine_is_decided_on_
     }
     b.client.clone().close().await.ok();
 }
+
+/// 责令改正 in the browser: the officer opens the board from the menu, issues an order from a
+/// hotline ticket, tries to find it not corrected while its period runs (refused, with APL art. 28
+/// and the rule's citation on the page), then records the correction; the order closes.
+#[tokio::test]
+#[ignore = "needs Debian chromium + chromium-driver; run by .ci/run"]
+async fn an_order_to_correct_is_issued_and_followed_up_in_the_browser() {
+    let app = spawn_app().await;
+    let (me, second) = case_handlers(&app).await;
+    let b = browser().await;
+    let c = &b.client;
+    async {
+        login(c, &app, "officer").await;
+        assert!(text(c, "nav.modules").await.contains("责令改正与强制"));
+        c.goto(&app.url("/enforcement")).await.unwrap();
+        c.wait().for_element(Locator::Id("board-orders")).await.unwrap();
+        c.find(Locator::Id("new-order")).await.unwrap().click().await.unwrap();
+        c.wait().for_element(Locator::Id("enforcement-form")).await.unwrap();
+        c.find(Locator::Id("f-lead")).await.unwrap().send_keys("12345-20260601-0042").await.unwrap();
+        c.find(Locator::Id("f-item")).await.unwrap().send_keys("DF-003").await.unwrap();
+        c.find(Locator::Id("f-viol")).await.unwrap().send_keys("临街店铺超出门窗在人行道经营").await.unwrap();
+        c.find(Locator::Id("submit")).await.unwrap().click().await.unwrap();
+        c.wait().for_element(Locator::Id("record-state")).await.unwrap();
+        assert_eq!(text(c, "#record-state").await, "整改期内/待复查");
+        assert!(text(c, "#deadlines").await.contains("第二十八条"));
+        let form = "#cmd-reinspect";
+        c.find(Locator::Css(&format!("{form} [name='l:officers']"))).await.unwrap().send_keys(&format!("{me},{second}")).await.unwrap();
+        c.find(Locator::Css(&format!("{form} [name='s:finding']"))).await.unwrap().send_keys("仍在店外经营").await.unwrap();
+        c.find(Locator::Id("submit-reinspect")).await.unwrap().click().await.unwrap();
+        c.wait().for_element(Locator::Id("command-error")).await.unwrap();
+        let e = text(c, "#command-error").await;
+        assert!(e.contains("尚未届满") && e.contains("未核实"), "{e}");
+        // The refused form keeps what was typed; now the correction.
+        let officers = c.find(Locator::Css(&format!("{form} [name='l:officers']"))).await.unwrap().prop("value").await.unwrap();
+        assert_eq!(officers.as_deref(), Some(format!("{me},{second}").as_str()));
+        let f = c.find(Locator::Css(&format!("{form} [name='s:finding']"))).await.unwrap();
+        f.clear().await.unwrap();
+        f.send_keys("已撤回店内经营").await.unwrap();
+        c.find(Locator::Id("f-corrected")).await.unwrap().click().await.unwrap();
+        c.find(Locator::Id("submit-reinspect")).await.unwrap().click().await.unwrap();
+        c.wait().for_element(Locator::Id("done")).await.unwrap();
+        assert_eq!(text(c, "#record-state").await, "已改正（结束）");
+        assert!(text(c, "#timeline").await.contains("reinspect"));
+    }
+    .await;
+    b.client.clone().close().await.ok();
+}

@@ -46,7 +46,18 @@ async fn login_succeeds_with_the_right_password_only() {
     assert_eq!(me["grants"], json!([{"role": "officer", "org_unit_id": "u-team-01"}]));
     assert_eq!(
         me["actions"],
-        json!(["view_org", "view_people", "view_staffing", "upload_evidence", "view_evidence", "view_case", "handle_case", "report_interference"])
+        json!([
+            "view_org",
+            "view_people",
+            "view_staffing",
+            "upload_evidence",
+            "view_evidence",
+            "view_case",
+            "handle_case",
+            "report_interference",
+            "view_enforcement",
+            "handle_enforcement"
+        ])
     );
 
     let before = app.ledger_len().await;

@@ -5,6 +5,7 @@ mod auth;
 mod calendar;
 mod case_gates;
 mod cases;
+mod enforcement;
 mod execution;
 mod helpers;
 mod input;

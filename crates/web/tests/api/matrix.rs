@@ -649,3 +649,155 @@ async fn every_role_and_case_command_is_let_through_or_refused_by_the_policy_as_
     assert_eq!((through, refused), (24 + 32 + 9 + 9 + 10 + 16 + 6 + 6 + 2 + 10, 52 * 11 - 124));
     app.assert_unchanged(&start, "the case command matrix").await;
 }
+
+// ------------------------------------------------------------------------------------ enforcement
+
+const ENFORCEMENT_ACTIONS: [&str; 5] = ["view_enforcement", "handle_enforcement", "approve_enforcement", "review_offsite", "manage_devices"];
+
+/// Orders, measures, demolition and off-site enforcement, by hand: officers view and handle in
+/// their own team; the leader (the head) handles, approves, reviews off-site records and registers
+/// devices in the bureau's guided scope; legal reviewers review off-site records and view; the
+/// lawyer and the inspector view; administrators register devices in their subtree.
+#[rustfmt::skip]
+const ENFORCEMENT_EXPECTED: [(&str, [&str; 5]); 11] = [
+    //                 view   handle approve review devices
+    ("officer",        ["Y--", "Y--", "---", "---", "---"]),
+    ("auxiliary",      ["---", "---", "---", "---", "---"]),
+    ("legal_reviewer", ["YY-", "---", "---", "YY-", "---"]),
+    ("lawyer",         ["YY-", "---", "---", "---", "---"]),
+    ("leader",         ["YY-", "YY-", "YY-", "YY-", "YY-"]),
+    ("dispatcher",     ["---", "---", "---", "---", "---"]),
+    ("supervisor",     ["---", "---", "---", "---", "---"]),
+    ("disposer",       ["---", "---", "---", "---", "---"]),
+    ("inspector",      ["YY-", "---", "---", "---", "---"]),
+    ("admin",          ["---", "---", "---", "---", "YYY"]),
+    ("assessor",       ["---", "---", "---", "---", "---"]),
+];
+
+/// A demolition and a pending off-site capture in `unit`, written to the store directly (no one
+/// can create them in a disposal department over the API).
+async fn enforcement_records_in(app: &TestApp, unit: &str) -> (String, String) {
+    use chengguan_domain::enforcement::{self as enf, demolition, offsite, Actor, Env, Party};
+    let tenant = app.tenant_id().await;
+    let profile = chengguan_domain::profile::ProcedureProfile::national();
+    let power = chengguan_domain::power::PowerList::demo();
+    let people = std::collections::BTreeMap::new();
+    let env = Env { profile: &profile, calendar: chengguan_domain::calendar::Calendar::national(), power: &power, people: &people };
+    let seed = Actor { account_id: "system".into(), person_id: None, approver: false };
+    let now = app.state().clock.now();
+    let d = demolition::order(
+        &format!("dem-matrix-{unit}"),
+        demolition::OrderDemolition {
+            unit_id: unit.into(),
+            case_id: "case-matrix".into(),
+            party: Party::default(),
+            structure: "棚屋".into(),
+            location: "矩阵".into(),
+            order_ref: "限拆".into(),
+            served_on: now.date(),
+            notice_published_on: now.date(),
+            notice_place: "现场".into(),
+        },
+        &seed,
+        &env,
+        now,
+    )
+    .unwrap();
+    app.store.commit(&tenant, "system", &enf::change(&d, &tenant, "order", None, Vec::new())).await.unwrap();
+    let review = || Some(offsite::Review { by: "审核人".into(), on: now.date(), reference: "审".into() });
+    let dev = offsite::register_device(
+        &format!("dev-matrix-{unit}"),
+        offsite::RegisterDevice {
+            unit_id: unit.into(),
+            code: format!("CAM-{unit}"),
+            device_kind: "camera".into(),
+            location: "路口".into(),
+            legal_review: review(),
+            technical_review: review(),
+            location_published_on: Some(now.date()),
+            published_where: "网站".into(),
+        },
+        &seed,
+        &env,
+        now,
+    )
+    .unwrap();
+    let cap = offsite::record_capture(
+        &format!("cap-matrix-{unit}"),
+        offsite::RecordCapture {
+            device_id: dev.head.id.clone(),
+            captured_at: now,
+            description: "矩阵".into(),
+            item_code: None,
+            subject_ref: String::new(),
+            party: Party::default(),
+            files: vec!["f".into()],
+        },
+        &dev,
+        &format!("MATRIX{unit}"),
+        &seed,
+        &env,
+        now,
+    )
+    .unwrap();
+    app.store.commit(&tenant, "system", &enf::change(&cap, &tenant, "capture", None, Vec::new())).await.unwrap();
+    (d.head.id, cap.head.id)
+}
+
+#[tokio::test]
+async fn every_role_and_enforcement_action_is_allowed_or_denied_as_the_table_says() {
+    let app = spawn_app().await;
+    let mut records = Vec::new();
+    for unit in TARGETS {
+        records.push(enforcement_records_in(&app, unit).await);
+    }
+    let tenant = app.tenant_id().await;
+    for (username, row) in ENFORCEMENT_EXPECTED {
+        let token = app.token(username).await;
+        for (a, action) in ENFORCEMENT_ACTIONS.iter().enumerate() {
+            for (i, unit) in TARGETS.iter().enumerate() {
+                let cell = format!("{username} × {action} × {unit}");
+                let allowed = row[a].as_bytes()[i] == b'Y';
+                let before = app.snapshot(&tenant).await;
+                let (demolition, capture) = &records[i];
+                let r = match *action {
+                    "view_enforcement" => app.get(&token, &format!("/api/v1/enforcement/records?kind=demolition&unit_id={unit}")).await,
+                    "handle_enforcement" => app.post(&token, "/api/v1/enforcement/orders", json!({ "unit_id": unit, "violation": "矩阵" })).await,
+                    "approve_enforcement" => {
+                        app.post(
+                            &token,
+                            &format!("/api/v1/enforcement/records/{demolition}/commands"),
+                            json!({ "command": "force", "plan": "", "video": [], "cost_fen": 0, "cost_note": "", "officers": [] }),
+                        )
+                        .await
+                    }
+                    "review_offsite" => app.post(&token, &format!("/api/v1/enforcement/records/{capture}/commands"), json!({ "command": "review", "accepted": true, "note": "" })).await,
+                    "manage_devices" => {
+                        app.post(
+                            &token,
+                            "/api/v1/enforcement/devices",
+                            json!({ "unit_id": unit, "code": "X", "device_kind": "bogus", "location": "x", "legal_review": null, "technical_review": null, "location_published_on": null }),
+                        )
+                        .await
+                    }
+                    other => unreachable!("{other}"),
+                };
+                match (allowed, *action) {
+                    (true, "view_enforcement") => {
+                        let v = expect_json(r, StatusCode::OK).await;
+                        assert_eq!(v.as_array().unwrap().len(), 1, "{cell}: {v}");
+                    }
+                    // Allowed through the policy: the rules then refuse the deliberately incomplete request.
+                    (true, _) => {
+                        let (status, code) = expect_client_error(r).await;
+                        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{cell}: {code}");
+                    }
+                    (false, _) => {
+                        deny(r, &cell).await;
+                    }
+                }
+                app.assert_unchanged(&before, &cell).await;
+            }
+        }
+    }
+}
