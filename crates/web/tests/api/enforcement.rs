@@ -2,7 +2,7 @@
 //! enforcement and non-coercive outcomes over HTTP. Every refusal: a 4xx naming the rule with its
 //! citation, no ledger entry, no row changed; the record verifies after every scenario.
 
-use crate::cases::{crew, handlers, lead, now, Crew, TEAM};
+use crate::cases::{crew, handlers, lead, now, verifies, Crew, TEAM};
 use crate::helpers::*;
 use chrono::Duration;
 use reqwest::StatusCode;
@@ -17,13 +17,6 @@ async fn refused(app: &TestApp, before: Snapshot, r: reqwest::Response, code: &s
     v
 }
 
-/// The record verifies end to end, with the checkpoints' key and every attached evidence file
-/// re-hashed (`chengguan verify`).
-async fn verifies(app: &TestApp) {
-    let tenant = app.tenant_id().await;
-    let report = app.store.verify_tenant(&tenant, Some(&app.state().signer.vkey()), Some(&app.state().evidence)).await.unwrap();
-    assert!(report.is_ok(), "the record no longer verifies: {report:?}");
-}
 
 async fn snap(app: &TestApp) -> Snapshot {
     app.snapshot(&app.tenant_id().await).await
