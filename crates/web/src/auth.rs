@@ -122,6 +122,19 @@ pub fn cookie_value<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
+/// The tenant's org graph, cached per tenant (`tenant_cache`): rebuilt when this process writes
+/// reference data and at least every `tenant_cache::TTL`. Grants and sessions are read fresh on
+/// every request.
+pub async fn org_graph(state: &AppState, tenant: &str) -> Result<Arc<OrgGraph>, AppError> {
+    let generation = state.store.reference_generation(tenant);
+    if let Some(g) = state.org_cache.get(tenant, generation) {
+        return Ok(g);
+    }
+    let g = Arc::new(state.store.org_graph(tenant).await?);
+    state.org_cache.put(tenant, generation, g.clone());
+    Ok(g)
+}
+
 impl FromRequestParts<AppState> for Ctx {
     type Rejection = AppError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
@@ -139,7 +152,7 @@ impl FromRequestParts<AppState> for Ctx {
         let account = state.store.account(&session.tenant_id, &session.account_id).await?.filter(|a| a.active).ok_or_else(AppError::unauthorized)?;
         let tenant = state.store.tenant(&session.tenant_id).await?.ok_or_else(AppError::unauthorized)?;
         let grants = state.store.grants(&tenant.id, &account.id).await?;
-        let org = Arc::new(state.store.org_graph(&tenant.id).await?);
+        let org = org_graph(state, &tenant.id).await?;
         let ctx = Ctx {
             tenant_id: tenant.id,
             tenant_name: tenant.name,

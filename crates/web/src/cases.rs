@@ -77,25 +77,13 @@ pub struct Reference {
     pub people: BTreeMap<String, PersonFacts>,
 }
 
-/// Per-tenant cache of `Reference`. An entry is current while the store's reference generation
-/// for the tenant is unchanged (every commit of this process that writes a reference table bumps
-/// it) and it is younger than `REFERENCE_TTL` — the bound on staleness when several processes
-/// share one database (the others' writes do not bump this process's generation).
-#[derive(Default)]
-pub struct RefCache {
-    entries: std::sync::Mutex<std::collections::HashMap<String, (u64, std::time::Instant, std::sync::Arc<Reference>)>>,
-}
-
-/// Engineering setting, not a rule: how long another process's write to reference data may go
-/// unseen here.
-const REFERENCE_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+/// Per-tenant cache of `Reference` (`tenant_cache`).
+pub type RefCache = crate::tenant_cache::TenantCache<Reference>;
 
 pub async fn reference(state: &AppState, tenant: &str) -> ApiResult<std::sync::Arc<Reference>> {
     let generation = state.store.reference_generation(tenant);
-    if let Some((g, at, r)) = state.case_cache.entries.lock().expect("not poisoned").get(tenant) {
-        if *g == generation && at.elapsed() < REFERENCE_TTL {
-            return Ok(r.clone());
-        }
+    if let Some(r) = state.case_cache.get(tenant, generation) {
+        return Ok(r);
     }
     let eff = overrides::effective(state, tenant).await?;
     let code = state.store.tenant(tenant).await?.map(|t| t.code).unwrap_or_default();
@@ -106,7 +94,7 @@ pub async fn reference(state: &AppState, tenant: &str) -> ApiResult<std::sync::A
         power,
         people: people_facts(state, tenant).await?,
     });
-    state.case_cache.entries.lock().expect("not poisoned").insert(tenant.to_owned(), (generation, std::time::Instant::now(), r.clone()));
+    state.case_cache.put(tenant, generation, r.clone());
     Ok(r)
 }
 

@@ -21,6 +21,7 @@ pub mod power;
 pub mod receipts;
 pub mod record;
 pub mod services;
+pub mod tenant_cache;
 pub mod ui;
 
 use axum::http::{header, HeaderValue};
@@ -61,6 +62,8 @@ pub struct Inner {
     pub clock: Clock,
     /// Per-tenant reference data of the case commands (`cases::reference`).
     pub case_cache: cases::RefCache,
+    /// Per-tenant org graph for the `Ctx` extractor (`auth::org_graph`).
+    pub org_cache: tenant_cache::TenantCache<chengguan_domain::org::OrgGraph>,
 }
 
 /// The bureau's local time (Asia/Shanghai, UTC+8, no daylight saving), with an offset that only
@@ -136,6 +139,7 @@ impl AppState {
             calendar: chengguan_domain::calendar::Calendar::national().clone(),
             clock: Clock::default(),
             case_cache: Default::default(),
+            org_cache: Default::default(),
         }))
     }
 }

@@ -17,7 +17,6 @@ async fn refused(app: &TestApp, before: Snapshot, r: reqwest::Response, code: &s
     v
 }
 
-
 async fn snap(app: &TestApp) -> Snapshot {
     app.snapshot(&app.tenant_id().await).await
 }
