@@ -104,7 +104,16 @@ async fn admin_opens_a_street_team_and_edits_a_person() {
         let phone = c.find(Locator::Id("f-phone")).await.unwrap();
         phone.clear().await.unwrap();
         phone.send_keys("13900001111").await.unwrap();
+        // The phone cell is on the page before saving too: wait for the old page to go away (its
+        // element turns stale) before reading the new one.
+        let old = c.find(Locator::Id("person-phone")).await.unwrap();
         c.find(Locator::Id("save-person")).await.unwrap().click().await.unwrap();
+        for _ in 0..400 {
+            if old.attr("id").await.is_err() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
         c.wait().for_element(Locator::Id("person-phone")).await.unwrap();
         assert_eq!(text(c, "#person-phone").await, "139****1111", "phone is masked after saving");
         assert_eq!(app.ledger_len().await, before + 1, "the edit is one entry in the full-process record");
