@@ -316,6 +316,28 @@ pub(crate) fn parse_form(ctx: &Ctx, body: &Bytes) -> Result<Fields, AppError> {
     Ok(f)
 }
 
+/// The idempotency key a form carries (`_key`, one per rendered page): a double submission — a
+/// second tap on a slow phone, a resent form — is answered with the first result instead of
+/// being applied twice (`cases::command`). Anything but 1–200 visible ASCII characters is ignored.
+pub(crate) fn form_key(f: &Fields) -> Option<String> {
+    Some(first(f, "_key")).filter(|k| !k.is_empty() && k.len() <= 200 && k.bytes().all(|b| b.is_ascii_graphic()))
+}
+
+/// A form sent again from an old page with other content (the back button) reuses its key: say so
+/// in words a user can act on.
+pub(crate) fn stale_form(e: AppError) -> AppError {
+    if e.code == "idempotency_key_reused" {
+        AppError::new(e.status, "stale_form", "该表单已经提交过：请刷新页面后再操作", "this form was already submitted: reload the page and try again")
+    } else {
+        e
+    }
+}
+
+/// A fresh key for a form being rendered.
+pub(crate) fn new_form_key() -> String {
+    uuid::Uuid::now_v7().simple().to_string()
+}
+
 pub(crate) fn first(f: &Fields, k: &str) -> String {
     f.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_owned()).unwrap_or_default()
 }
@@ -707,6 +729,7 @@ struct NewPage {
     default_unit: String,
     posted: Fields,
     error: Option<ErrorView>,
+    form_key: String,
 }
 
 impl NewPage {
@@ -735,6 +758,7 @@ async fn new_form(ctx: &Ctx, l: Lang, posted: Fields, error: Option<ErrorView>) 
         default_unit,
         posted,
         error,
+        form_key: new_form_key(),
         l,
     })
 }
@@ -748,7 +772,7 @@ async fn new_submit(UiCtx(ctx): UiCtx, l: Lang, body: Bytes) -> UiResult {
     let attempt = async {
         let v = form_json(&f)?;
         let reg: Registration = serde_json::from_value(v).map_err(serde_problem)?;
-        cases::register(&ctx, reg, None).await
+        cases::register(&ctx, reg, form_key(&f)).await.map_err(stale_form)
     }
     .await;
     match attempt {
@@ -872,6 +896,8 @@ struct CasePage {
     reported: bool,
     exec: Option<crate::execution_ui::ExecPanel>,
     exec_choices: crate::execution_ui::ExecChoices,
+    /// Idempotency key of this rendering's forms (`form_key`).
+    form_key: String,
 }
 
 /// Commands whose forms are open on arrival (the procedure's next step); the others fold away.
@@ -1375,6 +1401,7 @@ async fn render_case(ctx: &Ctx, l: Lang, id: &str, input: PageInput) -> UiResult
         reported: input.reported,
         exec: d.execution.as_ref().map(|v| crate::execution_ui::panel(v, &c, l)),
         exec_choices: crate::execution_ui::choices(&c, l),
+        form_key: new_form_key(),
         l,
     })
 }
@@ -1410,7 +1437,7 @@ async fn command_submit(UiCtx(ctx): UiCtx, l: Lang, Path(id): Path<String>, body
     let name = first(&f, "command");
     let attempt = async {
         let cmd = command_of(&name, &f)?;
-        cases::command(&ctx, &id, cmd, None).await
+        cases::command(&ctx, &id, cmd, form_key(&f)).await.map_err(stale_form)
     }
     .await;
     match attempt {

@@ -393,6 +393,7 @@ struct OnTheSpotPage {
     max_organisation: i64,
     posted: Fields,
     error: Option<ErrorView>,
+    form_key: String,
 }
 
 impl OnTheSpotPage {
@@ -425,6 +426,7 @@ async fn on_the_spot_form(ctx: &Ctx, l: Lang, posted: Fields, error: Option<Erro
         max_organisation: v("apl.simple_procedure_max_fine_organisation"),
         posted,
         error,
+        form_key: crate::cases_ui::new_form_key(),
         l,
     })
 }
@@ -438,7 +440,7 @@ async fn on_the_spot_submit(UiCtx(ctx): UiCtx, l: Lang, body: Bytes) -> UiResult
     let attempt = async {
         let v = form_json(&f)?;
         let input: OnTheSpot = serde_json::from_value(v).map_err(serde_problem)?;
-        cases::on_the_spot(&ctx, input, None).await
+        cases::on_the_spot(&ctx, input, crate::cases_ui::form_key(&f)).await.map_err(crate::cases_ui::stale_form)
     }
     .await;
     match attempt {

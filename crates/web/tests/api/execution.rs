@@ -284,3 +284,45 @@ async fn on_the_spot_penalties_keep_their_limits_and_collection_needs_a_ground_a
     assert_eq!(missing, ["closing_report"]);
     verifies(&app).await;
 }
+
+/// A form sent twice (a second tap on a slow phone) is applied once: every rendered form carries
+/// its own idempotency key (`_key`).
+#[tokio::test]
+async fn a_case_form_sent_twice_is_applied_once() {
+    let app = spawn_app().await;
+    let c = crew(&app).await;
+    let (id, _) = served_case(&app, &c, "郑六").await;
+    let cookie = app.browser_session("officer", DEMO_PASSWORD).await;
+    let html = app.client.get(app.url(&format!("/cases/{id}"))).header("cookie", format!("cg_session={cookie}")).send().await.unwrap().text().await.unwrap();
+    // The payment form's own key, as the page rendered it.
+    let form = html.split(r#"id="form-record_payment""#).nth(1).expect("the payment form");
+    let key = form.split(r#"name="_key" value=""#).nth(1).unwrap().split('"').next().unwrap().to_owned();
+    assert!(key.ends_with("-record_payment"), "{key}");
+    let csrf = chengguan_web::auth::csrf_token(&cookie);
+    let today = app.state().clock.now().date().to_string();
+    let form = [
+        ("_csrf", csrf.as_str()),
+        ("_key", key.as_str()),
+        ("command", "record_payment"),
+        ("fen:amount_fen", "100"),
+        ("d:paid_on", today.as_str()),
+        ("s:reference", "TAP-1"),
+        ("s:channel", "bank"),
+    ];
+    let post = || async {
+        app.client
+            .post(app.url(&format!("/cases/{id}/commands")))
+            .header("cookie", format!("cg_session={cookie}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(serde_urlencoded::to_string(form).unwrap())
+            .send()
+            .await
+            .unwrap()
+    };
+    let before = app.ledger_len().await;
+    assert_eq!(post().await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(post().await.status(), StatusCode::SEE_OTHER, "the second tap gets the first answer");
+    assert_eq!(app.ledger_len().await, before + 1, "applied once");
+    let d = detail(&app, &c.officer, &id).await;
+    assert_eq!(d["case"]["execution"]["payments"].as_array().unwrap().len(), 1);
+}
