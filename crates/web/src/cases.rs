@@ -17,9 +17,8 @@ use axum::Router;
 use chengguan_domain::auth::{Action, Role};
 use chengguan_domain::case::rows::timestamp;
 use chengguan_domain::case::{
-    self, rows::warning_of, Actor, Case, CaseRules, Chain, ChainAct, Command, Env, PersonFacts, Registration, Relation, ReviewerAppointment,
+    self, rows::warning_at, Actor, Case, CaseRules, Chain, ChainAct, Command, Env, PersonFacts, Registration, Relation, ReviewerAppointment,
 };
-use chengguan_domain::deadline;
 use chengguan_domain::org::OrgKind;
 use chengguan_domain::power::PowerList;
 use chengguan_domain::{mask, receipts, Change, Row, Table, Value};
@@ -554,94 +553,72 @@ pub struct CommandResult {
 const RETRIES: usize = 8;
 
 pub async fn register(ctx: &Ctx, reg: Registration, key: Option<String>) -> ApiResult<CommandResult> {
-    let hash = request_hash("register", &serde_json::to_value(&reg).unwrap_or_default());
-    if let Some(s) = replayed(ctx, &key, &hash).await? {
-        return result_of(ctx, s, true).await;
-    }
-    if ctx.org.get(&reg.unit_id).is_none() {
-        return Err(AppError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "unknown_unit",
-            format!("机构不存在: {}", reg.unit_id),
-            format!("no such unit: {}", reg.unit_id),
-        ));
-    }
-    ctx.require(Action::HandleCase, Some(&reg.unit_id))?;
-    let (subject, _) = subject_of(ctx, &reg.unit_id)?;
-    let loaded = load(ctx, &reg.unit_id, &subject).await?;
-    let gen = id_gen;
-    let env = loaded.env(&gen);
-    let actor = actor_for(ctx, &reg.unit_id, loaded.people());
-    let now = ctx.state.clock.now();
-    let id = new_id("case");
-    let decided = case::register(&id, &subject, reg, &actor, &env, now)?;
-    let stored = Stored { case_id: id.clone(), act: 1 };
-    let change = with_key(decided.to_change(&ctx.tenant_id, &ctx.account.id, None, now), ctx, &key, &hash, &stored, now);
-    match ctx.state.store.commit(&ctx.tenant_id, &ctx.account.id, &change).await {
-        Ok(_) => Ok(CommandResult {
-            case_id: id,
-            act: 1,
-            state: decided.case.state.code().into(),
-            version: decided.case.version,
-            warnings: decided.warnings,
-            replayed: false,
-        }),
-        Err(StoreError::Conflict(_)) if key.is_some() => match replayed(ctx, &key, &hash).await? {
-            Some(s) => result_of(ctx, s, true).await,
-            None => Err(conflict()),
-        },
-        Err(e) => Err(e.into()),
-    }
+    let body = serde_json::to_value(&reg).unwrap_or_default();
+    let unit = reg.unit_id.clone();
+    create(ctx, &unit, "register", body, key, |id, subject, actor, env, now| case::register(id, subject, reg.clone(), actor, env, now)).await
 }
 
 /// 当场处罚 (simple procedure): the case is created decided and served in one act.
 pub async fn on_the_spot(ctx: &Ctx, input: case::OnTheSpot, key: Option<String>) -> ApiResult<CommandResult> {
-    let hash = request_hash("on_the_spot", &serde_json::to_value(&input).unwrap_or_default());
+    let body = serde_json::to_value(&input).unwrap_or_default();
+    let unit = input.unit_id.clone();
+    create(ctx, &unit, "on_the_spot", body, key, |id, subject, actor, env, now| case::decide_on_the_spot(id, subject, input.clone(), actor, env, now)).await
+}
+
+/// Creates a case in `unit_id` with its first act (`decide`): authorise, decide, commit; a
+/// conflict (another form took the same number) decides again.
+async fn create(
+    ctx: &Ctx,
+    unit_id: &str,
+    kind: &str,
+    body: serde_json::Value,
+    key: Option<String>,
+    decide: impl Fn(&str, &str, &Actor, &Env, NaiveDateTime) -> Result<case::Decided, chengguan_domain::Refusal>,
+) -> ApiResult<CommandResult> {
+    let hash = request_hash(kind, &body);
     if let Some(s) = replayed(ctx, &key, &hash).await? {
         return result_of(ctx, s, true).await;
     }
-    if ctx.org.get(&input.unit_id).is_none() {
-        return Err(AppError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "unknown_unit",
-            format!("机构不存在: {}", input.unit_id),
-            format!("no such unit: {}", input.unit_id),
-        ));
+    if ctx.org.get(unit_id).is_none() {
+        return Err(AppError::new(StatusCode::UNPROCESSABLE_ENTITY, "unknown_unit", format!("机构不存在: {unit_id}"), format!("no such unit: {unit_id}")));
     }
-    ctx.require(Action::HandleCase, Some(&input.unit_id))?;
-    let (subject, _) = subject_of(ctx, &input.unit_id)?;
+    ctx.require(Action::HandleCase, Some(unit_id))?;
+    let (subject, _) = subject_of(ctx, unit_id)?;
     for _ in 0..RETRIES {
-        let loaded = load(ctx, &input.unit_id, &subject).await?;
+        let loaded = load(ctx, unit_id, &subject).await?;
         let gen = id_gen;
         let env = loaded.env(&gen);
-        let actor = actor_for(ctx, &input.unit_id, loaded.people());
+        let actor = actor_for(ctx, unit_id, loaded.people());
         let now = ctx.state.clock.now();
         let id = new_id("case");
-        let decided = case::decide_on_the_spot(&id, &subject, input.clone(), &actor, &env, now)?;
-        let stored = Stored { case_id: id.clone(), act: 1 };
+        let decided = decide(&id, &subject, &actor, &env, now)?;
+        let stored = Stored { case_id: id.clone(), act: decided.case.acts };
         let change = with_key(decided.to_change(&ctx.tenant_id, &ctx.account.id, None, now), ctx, &key, &hash, &stored, now);
-        match ctx.state.store.commit(&ctx.tenant_id, &ctx.account.id, &change).await {
-            Ok(_) => {
-                return Ok(CommandResult {
-                    case_id: id,
-                    act: 1,
-                    state: decided.case.state.code().into(),
-                    version: decided.case.version,
-                    warnings: decided.warnings,
-                    replayed: false,
-                })
-            }
-            // Another form took the same number: decide again with the next one.
-            Err(StoreError::Conflict(_)) => {
-                if let Some(s) = replayed(ctx, &key, &hash).await? {
-                    return result_of(ctx, s, true).await;
-                }
-                continue;
-            }
-            Err(e) => return Err(e.into()),
+        if let Some(r) = commit_act(ctx, &change, &decided, &key, &hash).await? {
+            return Ok(r);
         }
     }
     Err(conflict())
+}
+
+/// Commits a decided act. `Ok(None)`: another writer got there first and this request was not
+/// answered before — the caller reads and decides again.
+async fn commit_act(ctx: &Ctx, change: &Change, decided: &case::Decided, key: &Option<String>, hash: &str) -> ApiResult<Option<CommandResult>> {
+    match ctx.state.store.commit(&ctx.tenant_id, &ctx.account.id, change).await {
+        Ok(_) => Ok(Some(CommandResult {
+            case_id: decided.case.id.clone(),
+            act: decided.case.acts,
+            state: decided.case.state.code().into(),
+            version: decided.case.version,
+            warnings: decided.warnings.clone(),
+            replayed: false,
+        })),
+        Err(StoreError::Conflict(_)) => match replayed(ctx, key, hash).await? {
+            Some(s) => result_of(ctx, s, true).await.map(Some),
+            None => Ok(None),
+        },
+        Err(e) => Err(e.into()),
+    }
 }
 
 async fn result_of(ctx: &Ctx, s: Stored, replayed: bool) -> ApiResult<CommandResult> {
@@ -717,24 +694,8 @@ pub async fn command(ctx: &Ctx, id: &str, cmd: Command, key: Option<String>) -> 
             change.rows.push(r.to_row(&ctx.tenant_id));
         }
         let change = with_key(change, ctx, &key, &hash, &stored, now);
-        match ctx.state.store.commit(&ctx.tenant_id, &ctx.account.id, &change).await {
-            Ok(_) => {
-                return Ok(CommandResult {
-                    case_id: c.id.clone(),
-                    act: decided.case.acts,
-                    state: decided.case.state.code().into(),
-                    version: decided.case.version,
-                    warnings: decided.warnings,
-                    replayed: false,
-                })
-            }
-            Err(StoreError::Conflict(_)) => {
-                if let Some(s) = replayed(ctx, &key, &hash).await? {
-                    return result_of(ctx, s, true).await;
-                }
-                continue;
-            }
-            Err(e) => return Err(e.into()),
+        if let Some(r) = commit_act(ctx, &change, &decided, &key, &hash).await? {
+            return Ok(r);
         }
     }
     Err(conflict())
@@ -845,16 +806,12 @@ pub async fn sweep(state: &AppState, now: NaiveDateTime) -> Result<usize, AppErr
     let mut changed = 0;
     for t in state.store.tenants().await? {
         let eff = overrides::effective(state, &t.id).await?;
-        let lead = eff.procedure.get("platform.warning_lead").ok().and_then(|r| r.quantity()).map(|q| q.value.max(0) as u32).unwrap_or(0);
         let warned = |rows: Vec<Row>| -> Vec<Row> {
             rows.into_iter()
                 .filter_map(|r| {
-                    let due = text(&r, "due");
                     // A due date not computable yet (its year's calendar is missing) stays without
                     // warning; the case page shows why.
-                    let day = NaiveDate::parse_from_str(due.get(..10).unwrap_or(""), "%Y-%m-%d").ok()?;
-                    let near_from = deadline::working_days_before(&eff.calendar, day, lead).unwrap_or(day);
-                    let w = warning_of(&due, near_from, now);
+                    let w = warning_at(&eff.procedure, &eff.calendar, &text(&r, "due"), now)?;
                     if CaseRules::national().deadlines.party_periods.contains(&text(&r, "rule")) {
                         // The party's own period: once it has passed the bureau may proceed and
                         // nobody is late, so it is marked elapsed, never near or overdue.

@@ -12,6 +12,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use chengguan_domain::auth::Action;
 use chengguan_domain::case::execution::{self, Balance, CaseFile, CourtWindow, Instalment, PublicRecord, SurchargeDay};
+use chengguan_domain::case::rows::warning_at;
 use chengguan_domain::case::{Case, Command, Env, State};
 use chengguan_domain::Refusal;
 use chengguan_store::CaseFilter;
@@ -210,7 +211,7 @@ pub struct BoardItem {
     pub overdue: bool,
     pub window_opens: Option<NaiveDate>,
     pub window_closes: Option<NaiveDate>,
-    /// The court window closes within the warning lead (or has closed without an application).
+    /// The court window ends within the profile's warning lead (or has ended) without an application.
     pub window_closing: bool,
     pub disclosure_status: Option<String>,
     pub open_accountability: usize,
@@ -238,19 +239,29 @@ pub async fn board(ctx: &Ctx) -> ApiResult<Board> {
         limit: BOARD_LIMIT,
     };
     let rows = ctx.state.store.cases(&ctx.tenant_id, &filter).await?;
-    let today = ctx.state.clock.now().date();
+    let now = ctx.state.clock.now();
+    let today = now.date();
     let mut items = Vec::new();
+    // The environment depends on the unit (its chains) and the subject only: load each once.
+    let mut loads: std::collections::HashMap<(String, String), cases::Loaded> = std::collections::HashMap::new();
+    let gen = |p: &str| crate::services::new_id(p);
     for row in rows {
         let c = Case::from_row(&row).map_err(cases::internal)?;
-        let loaded = cases::load(ctx, &c.unit_id, &c.subject_unit_id).await?;
-        let gen = |p: &str| crate::services::new_id(p);
-        let env = loaded.env(&gen);
+        let at = (c.unit_id.clone(), c.subject_unit_id.clone());
+        if !loads.contains_key(&at) {
+            loads.insert(at.clone(), cases::load(ctx, &c.unit_id, &c.subject_unit_id).await?);
+        }
+        let env = loads[&at].env(&gen);
         let Some(v) = view(&c, &env, today) else { continue };
         let due_on = v.schedule.iter().map(|i| i.due_on).filter(|d| *d >= today).min().or_else(|| v.schedule.iter().map(|i| i.due_on).max());
         let overdue = v.balance.owed_fen > 0 && v.schedule.iter().any(|i| i.due_on < today);
+        // Near or past its end by the profile's warning lead, as the sweep warns.
         let window_closing = c.execution.court.is_none()
             && v.balance.owed_fen > 0
-            && c.deadline("acl.court_application_window").is_some_and(|d| d.is_open() && !d.due.is_empty() && (d.due_date() - today).num_days() <= 30);
+            && c.deadline("acl.court_application_window")
+                .filter(|d| d.is_open())
+                .and_then(|d| warning_at(env.profile, env.calendar, &d.due, now))
+                .is_some_and(|w| w != "none");
         items.push(BoardItem {
             case_id: c.id.clone(),
             title: c.title.clone(),

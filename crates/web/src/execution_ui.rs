@@ -199,7 +199,7 @@ pub fn panel(v: &ExecutionView, c: &Case, l: Lang) -> ExecPanel {
             if let Some(p) = d.published_on {
                 disclosure.push(line(l, "公开日期", "Published", p.to_string()));
             }
-            if let Some(w) = d.withdrawal_due.as_deref().filter(|w| !w.is_empty()) {
+            if let Some(w) = d.withdrawal_due.as_deref() {
                 disclosure.push(line(l, "撤回期限", "Withdraw by", w.to_owned()));
             }
         }

@@ -8,10 +8,9 @@
 //! functions here; the computations (`surcharge`, `court_window`, `case_file`) take the case, the
 //! environment and a day.
 
-use super::machine::{bad, cited, close_deadlines, nonempty, open_deadline, refuse, require_handler, require_role, rule};
+use super::machine::{bad, cited, close_deadlines, nonempty, open_deadline, refuse, require_handler, require_role, rule, value};
 use super::*;
 use crate::deadline;
-use crate::profile::RuleKind;
 use crate::Refusal;
 use chrono::{Datelike, Duration};
 
@@ -144,6 +143,9 @@ pub struct Disclosure {
     pub due: String,
     pub published_on: Option<NaiveDate>,
     pub withdrawal_due: Option<String>,
+    /// Not to be published: the decision was changed or annulled before its publication.
+    #[serde(default)]
+    pub cancelled: bool,
     pub withdrawn_on: Option<NaiveDate>,
     pub withdrawal_reason: Option<String>,
 }
@@ -155,8 +157,8 @@ impl Disclosure {
             (_, _, Some(_)) => "withdrawn",
             (Some(_), true, None) => "to_withdraw",
             (Some(_), false, None) => "published",
-            (None, true, None) => "not_to_publish",
-            (None, false, None) => "to_publish",
+            (None, _, None) if self.cancelled => "not_to_publish",
+            (None, _, None) => "to_publish",
         }
     }
 }
@@ -330,13 +332,6 @@ pub fn surcharge(c: &Case, env: &Env, until: NaiveDate) -> Result<Vec<SurchargeD
 
 fn remedy_pauses(c: &Case) -> Vec<(NaiveDate, Option<NaiveDate>)> {
     c.execution.remedies.iter().map(|r| (r.filed_on, r.decided_on)).collect()
-}
-
-fn value(env: &Env, key: &str) -> Result<i64, Refusal> {
-    match rule(env, key)?.kind {
-        RuleKind::Value(q) => Ok(q.value),
-        _ => Err(bad("rule.not_a_value", format!("规则 {key} 不是数值"), format!("rule {key} is not a value"))),
-    }
 }
 
 /// What the party owes on `day`: fine + surcharge − payments (never negative).
@@ -1159,7 +1154,7 @@ pub(super) fn record_remedy_outcome(
                     "withdraw the publication",
                 )?;
             } else {
-                d.withdrawal_due = Some(String::new());
+                d.cancelled = true;
                 close_deadlines(c, "three_systems.disclosure", now, "cancelled");
             }
         }
@@ -1195,7 +1190,7 @@ pub(super) fn publish_decision(c: &mut Case, actor: &Actor, published_on: NaiveD
     require_handler(c, actor).or_else(|_| require_role(actor, Role::Leader))?;
     not_future(published_on, now.date(), "published_on")?;
     let d = c.execution.disclosure.as_mut().ok_or_else(|| bad("case.disclosure.none", "本案没有应公开的处罚决定", "this case has no decision to publish"))?;
-    if d.published_on.is_some() || d.withdrawal_due.is_some() {
+    if d.published_on.is_some() || d.cancelled {
         return Err(bad("case.disclosure.state", "该决定已公开或不应再公开", "already published, or no longer to be published"));
     }
     if published_on < d.record.decided_on {
@@ -1417,8 +1412,15 @@ pub(super) fn on_served(c: &mut Case, env: &Env, effective_on: NaiveDate) -> Res
         let start = record.decided_on.and_hms_opt(0, 0, 0).expect("midnight");
         let due = deadline::deadline(env.calendar, None, rule(env, "three_systems.disclosure")?, start)?;
         open_deadline(c, env, "three_systems.disclosure", start, "公开行政处罚决定", "publish the decision")?;
-        c.execution.disclosure =
-            Some(Disclosure { record, due: due.due.date().to_string(), published_on: None, withdrawal_due: None, withdrawn_on: None, withdrawal_reason: None });
+        c.execution.disclosure = Some(Disclosure {
+            record,
+            due: due.due.date().to_string(),
+            published_on: None,
+            withdrawal_due: None,
+            cancelled: false,
+            withdrawn_on: None,
+            withdrawal_reason: None,
+        });
     }
     Ok(())
 }

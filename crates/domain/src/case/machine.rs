@@ -520,7 +520,7 @@ pub(super) fn rule<'e>(env: &'e Env, key: &str) -> Result<&'e Rule, Refusal> {
 }
 
 /// A value rule's number (yuan, persons …).
-fn value(env: &Env, key: &str) -> Result<i64, Refusal> {
+pub(super) fn value(env: &Env, key: &str) -> Result<i64, Refusal> {
     let r = rule(env, key)?;
     match r.kind {
         RuleKind::Value(q) => Ok(q.value),

@@ -169,3 +169,12 @@ pub fn warning_of(due: &str, near_from: NaiveDate, now: NaiveDateTime) -> &'stat
         "none"
     }
 }
+
+/// A deadline's warning at `now` with the profile's lead (`platform.warning_lead`, working days
+/// before the due day): None while its due date is not computable (its year's calendar missing).
+pub fn warning_at(profile: &crate::profile::ProcedureProfile, cal: &crate::calendar::Calendar, due: &str, now: NaiveDateTime) -> Option<&'static str> {
+    let lead = profile.get("platform.warning_lead").ok().and_then(|r| r.quantity()).map(|q| q.value.max(0) as u32).unwrap_or(0);
+    let day = NaiveDate::parse_from_str(due.get(..10).unwrap_or(""), "%Y-%m-%d").ok()?;
+    let near_from = crate::deadline::working_days_before(cal, day, lead).unwrap_or(day);
+    Some(warning_of(due, near_from, now))
+}

@@ -6,11 +6,10 @@
 
 use super::execution::Payment;
 use super::machine::{
-    bad, check_officers, cited, close_deadlines, issue_number, nonempty, open_deadline, redact_party, refuse, require_handler, rule_period, Registration,
+    bad, check_officers, cited, close_deadlines, issue_number, nonempty, open_deadline, redact_party, refuse, require_handler, rule_period, value, Registration,
 };
 use super::*;
 use crate::power::PenaltyType;
-use crate::profile::RuleKind;
 use crate::Refusal;
 
 /// general | simple
@@ -86,13 +85,6 @@ pub struct Collection {
 }
 
 pub const REVIEW_FIRST: &str = "对本当场行政处罚决定不服的，应当先向行政复议机关申请行政复议，对行政复议决定不服的，可以再依法向人民法院提起行政诉讼（《中华人民共和国行政复议法》第二十三条第一款第（一）项）";
-
-fn value(env: &Env, key: &str) -> Result<i64, Refusal> {
-    match super::machine::rule(env, key)?.kind {
-        RuleKind::Value(q) => Ok(q.value),
-        _ => Err(bad("rule.not_a_value", format!("规则 {key} 不是数值"), format!("rule {key} is not a value"))),
-    }
-}
 
 /// Decides on the spot: the case is born decided and served. The caller authorised the actor.
 pub fn decide_on_the_spot(id: &str, subject_unit_id: &str, input: OnTheSpot, actor: &Actor, env: &Env, now: NaiveDateTime) -> Result<Decided, Refusal> {
