@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod evidence;
+mod exec;
 mod migrate;
 mod read;
 mod schema;
@@ -35,6 +36,9 @@ pub enum Backend {
 pub enum StoreError {
     #[error("database error: {0}")]
     Db(#[source] sqlx::Error),
+    /// An error of the writer's native SQLite connection (see `exec.rs`).
+    #[error("database error: {0}")]
+    Native(String),
     /// Text no backend can hold alike (a NUL character): bad input, not a fault of the database.
     #[error("invalid text: {0}")]
     InvalidText(String),
@@ -144,7 +148,13 @@ impl Store {
             });
         let pool = opts.connect(&url).await?;
         let write_lock = std::sync::Arc::new(tokio::sync::Mutex::new(()));
-        let writer = writer::spawn(pool.clone(), backend, write_lock.clone(), algorithm);
+        // A SQLite file gets the writer's native connection; an in-memory database exists only
+        // on the pool's connection, and PostgreSQL goes through the pool.
+        let conn = match sqlite_file(backend, &url) {
+            Some(path) => writer::Conn::Native(path),
+            None => writer::Conn::Pool(pool.clone()),
+        };
+        let writer = writer::spawn(conn, backend, write_lock.clone(), algorithm)?;
         let store = Store { pool, backend, write_lock, writer, algorithm, generations: Default::default() };
         store.migrate().await?;
         Ok(store)
@@ -174,7 +184,14 @@ impl Store {
             .collect::<Option<Vec<_>>>()
             .ok_or_else(|| StoreError::Corrupt("a file hash is not 32 bytes of hex".into()))?;
         let (reply, answer) = tokio::sync::oneshot::channel();
-        let req = writer::Request { tenant_id: tenant_id.to_owned(), actor: actor.to_owned(), change: change.clone(), files, reply };
+        let req = writer::Request {
+            tenant_id: tenant_id.to_owned(),
+            actor: actor.to_owned(),
+            change: change.clone(),
+            files,
+            sealed: writer::Sealed::of(change),
+            reply,
+        };
         self.writer.send(req).await.map_err(|_| StoreError::Closed)?;
         let committed = answer.await.map_err(|_| StoreError::Closed)??;
         if change.rows.iter().any(|r| r.table.is_reference()) {
@@ -195,11 +212,10 @@ impl Store {
     }
 }
 
-fn conflict(e: sqlx::Error) -> StoreError {
-    match &e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(d.message().to_owned()),
-        _ => e.into(),
-    }
+/// The file of a SQLite URL (`sqlite://path?mode=rwc`), unless the database is in memory.
+fn sqlite_file(backend: Backend, url: &str) -> Option<String> {
+    let path = url.trim_start_matches("sqlite://").split('?').next().unwrap_or_default();
+    (backend == Backend::Sqlite && !path.is_empty() && path != ":memory:" && !url.contains("mode=memory")).then(|| path.to_owned())
 }
 
 pub(crate) fn value_of(row: &AnyRow, col: &str, ty: schema::Ty) -> Result<Value> {

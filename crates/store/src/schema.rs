@@ -2,7 +2,6 @@
 //! can be replayed table by table.
 
 use chengguan_domain::{Row, Table, Value};
-use sqlx::{Any, Transaction};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ty {
@@ -241,59 +240,79 @@ pub fn columns(t: Table) -> &'static [(&'static str, Ty)] {
     }
 }
 
-/// INSERT … ON CONFLICT (key) DO UPDATE: the row's complete after-image replaces the old one.
-pub async fn upsert(tx: &mut Transaction<'static, Any>, row: &Row) -> Result<(), sqlx::Error> {
-    upsert_many(tx, row.table, &[row]).await
-}
-
-/// Rows per multi-row statement. Statements come in two shapes only — this many rows, or one —
-/// so prepared statements are reused from the cache instead of parsed anew for every batch size.
+/// Rows per multi-row statement. Statements come in a few shapes only — this many rows, then
+/// the binary decomposition of the rest (16, 8, 4, 2, 1) — so prepared statements are reused
+/// from the cache instead of parsed anew for every batch size, and a batch of n rows takes at
+/// most n/32 + 5 statements per table instead of one per row.
 pub(crate) const GROUP: usize = 32;
 
-/// Split `items` into groups of exactly `GROUP`, then single items.
+/// Split `items` into groups of exactly `GROUP`, then groups of the powers of two below it.
 pub(crate) fn groups<T>(items: &[T]) -> impl Iterator<Item = &[T]> {
     let full = items.len() / GROUP * GROUP;
-    items[..full].chunks(GROUP).chain(items[full..].chunks(1))
+    let mut rest = &items[full..];
+    let mut tail = Vec::new();
+    let mut size = GROUP / 2;
+    while size > 0 {
+        if rest.len() >= size {
+            let (head, more) = rest.split_at(size);
+            tail.push(head);
+            rest = more;
+        }
+        size /= 2;
+    }
+    items[..full].chunks(GROUP).chain(tail)
 }
 
-/// Upsert several rows of one table in multi-row statements. Keys must be distinct (a statement
-/// may not touch a row twice): the caller keeps the last after-image of each key.
-pub async fn upsert_many(tx: &mut Transaction<'static, Any>, table: Table, rows: &[&Row]) -> Result<(), sqlx::Error> {
-    let cols = columns(table);
-    for row in rows {
-        for k in row.values.keys() {
-            if !cols.iter().any(|(c, _)| c == k) {
-                return Err(sqlx::Error::Protocol(format!("{} has no column {k}", table.name())));
-            }
+#[cfg(test)]
+mod group_tests {
+    #[test]
+    fn groups_are_powers_of_two_in_order() {
+        for n in 0..100usize {
+            let items: Vec<usize> = (0..n).collect();
+            let gs: Vec<&[usize]> = super::groups(&items).collect();
+            assert!(gs.iter().all(|g| g.len().is_power_of_two() && g.len() <= super::GROUP), "{n}");
+            assert_eq!(gs.concat(), items, "{n}");
+            assert!(gs.len() <= n / super::GROUP + 5, "{n}");
         }
     }
+}
+
+/// The statement that upserts `n` rows of `table` (INSERT … ON CONFLICT (key) DO UPDATE: each
+/// row's complete after-image replaces the old one). Keys must be distinct (a statement may not
+/// touch a row twice): the caller keeps the last after-image of each key.
+pub(crate) fn upsert_sql(table: Table, n: usize) -> String {
+    let cols = columns(table);
     let names: Vec<&str> = cols.iter().map(|(c, _)| *c).collect();
     let key = table.key();
     let updates: Vec<String> = names.iter().filter(|c| !key.contains(c)).map(|c| format!("{c} = excluded.{c}")).collect();
-    for chunk in groups(rows) {
-        let values: Vec<String> =
-            (0..chunk.len()).map(|r| format!("({})", (1..=cols.len()).map(|i| format!("${}", r * cols.len() + i)).collect::<Vec<_>>().join(", "))).collect();
-        let sql = format!(
-            "INSERT INTO {} ({}) VALUES {} ON CONFLICT ({}) DO UPDATE SET {}",
-            table.name(),
-            names.join(", "),
-            values.join(", "),
-            key.join(", "),
-            updates.join(", ")
-        );
-        let mut q = sqlx::query(&sql);
-        for row in chunk {
-            for (c, ty) in cols {
-                q = match (row.values.get(*c).unwrap_or(&Value::Null), ty) {
-                    (Value::Null, Ty::Int) => q.bind(Option::<i64>::None),
-                    (Value::Null, Ty::Text) => q.bind(Option::<String>::None),
-                    (Value::Int(i), Ty::Int) => q.bind(*i),
-                    (Value::Text(s), Ty::Text) => q.bind(s.clone()),
-                    (v, _) => return Err(sqlx::Error::Protocol(format!("{}.{c}: wrong type {v:?}", table.name()))),
-                };
-            }
-        }
-        q.execute(&mut **tx).await?;
+    format!(
+        "INSERT INTO {} ({}) VALUES {} ON CONFLICT ({}) DO UPDATE SET {}",
+        table.name(),
+        names.join(", "),
+        placeholders(n, cols.len()),
+        key.join(", "),
+        updates.join(", ")
+    )
+}
+
+/// `($1, …, $k), ($k+1, …)`: n groups of k numbered parameters.
+pub(crate) fn placeholders(n: usize, k: usize) -> String {
+    (0..n).map(|r| format!("({})", (1..=k).map(|i| format!("${}", r * k + i)).collect::<Vec<_>>().join(", "))).collect::<Vec<_>>().join(", ")
+}
+
+/// A row's values in column order, checked against the schema (unknown column, wrong type).
+pub(crate) fn row_args(row: &Row) -> Result<Vec<crate::exec::Arg<'_>>, String> {
+    use crate::exec::Arg;
+    let cols = columns(row.table);
+    if let Some(k) = row.values.keys().find(|k| !cols.iter().any(|(c, _)| c == k)) {
+        return Err(format!("{} has no column {k}", row.table.name()));
     }
-    Ok(())
+    cols.iter()
+        .map(|(c, ty)| match (row.values.get(*c).unwrap_or(&Value::Null), ty) {
+            (Value::Null, ty) => Ok(Arg::Null(*ty)),
+            (Value::Int(i), Ty::Int) => Ok(Arg::Int(*i)),
+            (Value::Text(s), Ty::Text) => Ok(Arg::Text(s)),
+            (v, _) => Err(format!("{}.{c}: wrong type {v:?}", row.table.name())),
+        })
+        .collect()
 }

@@ -33,21 +33,8 @@ pub(crate) fn node(alg: LogAlgorithm, left: &Hash, right: &Hash) -> Hash {
 }
 use sqlx::{Any, Row as _, Transaction};
 
-fn unhex(s: &str) -> Result<Hash> {
+pub(crate) fn unhex(s: &str) -> Result<Hash> {
     hex::decode(s).ok().and_then(|v| v.try_into().ok()).ok_or_else(|| StoreError::Corrupt(format!("not a 32-byte hex hash: {s:?}")))
-}
-
-/// A stored node, read inside the writer's transaction.
-pub(crate) async fn stored_node(tx: &mut Transaction<'static, Any>, tenant: &str, level: u32, idx: u64) -> Result<Hash> {
-    let h: String = sqlx::query("SELECT hash FROM ledger_nodes WHERE tenant_id = $1 AND level = $2 AND idx = $3")
-        .bind(tenant)
-        .bind(level as i64)
-        .bind(idx as i64)
-        .fetch_optional(&mut **tx)
-        .await?
-        .ok_or_else(|| StoreError::Corrupt(format!("missing tree node ({level}, {idx})")))?
-        .try_get(0)?;
-    unhex(&h)
 }
 
 async fn insert_node(tx: &mut Transaction<'static, Any>, tenant: &str, level: u32, idx: u64, h: &Hash) -> Result<()> {

@@ -123,8 +123,8 @@ pub fn cookie_value<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
 }
 
 /// The tenant's org graph, cached per tenant (`tenant_cache`): rebuilt when this process writes
-/// reference data and at least every `tenant_cache::TTL`. Grants and sessions are read fresh on
-/// every request.
+/// reference data and at least every `tenant_cache::TTL`. Sessions are read fresh on every request;
+/// the account and grants come from `principal`.
 pub async fn org_graph(state: &AppState, tenant: &str) -> Result<Arc<OrgGraph>, AppError> {
     let generation = state.store.reference_generation(tenant);
     if let Some(g) = state.org_cache.get(tenant, generation) {
@@ -133,6 +133,31 @@ pub async fn org_graph(state: &AppState, tenant: &str) -> Result<Arc<OrgGraph>, 
     let g = Arc::new(state.store.org_graph(tenant).await?);
     state.org_cache.put(tenant, generation, g.clone());
     Ok(g)
+}
+
+/// Who a session speaks for: its active account, the tenant's name and the account's grants.
+pub struct Principal {
+    account: Account,
+    tenant_name: String,
+    grants: Vec<Grant>,
+}
+
+/// The session's principal, cached per account like the org graph (`tenant_cache`): accounts,
+/// tenants and grants are reference data, so a change this process commits (deactivation, a
+/// grant withdrawn) applies to the next request, and one made by another process within
+/// `tenant_cache::TTL`. The session itself (revocation, expiry) is read on every request.
+async fn principal(state: &AppState, tenant: &str, account_id: &str) -> Result<Arc<Principal>, AppError> {
+    let generation = state.store.reference_generation(tenant);
+    let key = format!("{tenant}/{account_id}");
+    if let Some(p) = state.principal_cache.get(&key, generation) {
+        return Ok(p);
+    }
+    let account = state.store.account(tenant, account_id).await?.filter(|a| a.active).ok_or_else(AppError::unauthorized)?;
+    let t = state.store.tenant(tenant).await?.ok_or_else(AppError::unauthorized)?;
+    let grants = state.store.grants(tenant, account_id).await?;
+    let p = Arc::new(Principal { account, tenant_name: t.name, grants });
+    state.principal_cache.put(&key, generation, p.clone());
+    Ok(p)
 }
 
 impl FromRequestParts<AppState> for Ctx {
@@ -149,15 +174,13 @@ impl FromRequestParts<AppState> for Ctx {
         if session.revoked_at.is_some() || expired || (session.kind == "api") == by_cookie {
             return Err(AppError::unauthorized());
         }
-        let account = state.store.account(&session.tenant_id, &session.account_id).await?.filter(|a| a.active).ok_or_else(AppError::unauthorized)?;
-        let tenant = state.store.tenant(&session.tenant_id).await?.ok_or_else(AppError::unauthorized)?;
-        let grants = state.store.grants(&tenant.id, &account.id).await?;
-        let org = org_graph(state, &tenant.id).await?;
+        let who = principal(state, &session.tenant_id, &session.account_id).await?;
+        let org = org_graph(state, &session.tenant_id).await?;
         let ctx = Ctx {
-            tenant_id: tenant.id,
-            tenant_name: tenant.name,
-            account,
-            grants,
+            tenant_id: session.tenant_id,
+            tenant_name: who.tenant_name.clone(),
+            account: who.account.clone(),
+            grants: who.grants.clone(),
             org,
             cookie_token: by_cookie.then_some(token),
             session_id: session.id,

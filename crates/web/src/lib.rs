@@ -64,6 +64,8 @@ pub struct Inner {
     pub case_cache: cases::RefCache,
     /// Per-tenant org graph for the `Ctx` extractor (`auth::org_graph`).
     pub org_cache: tenant_cache::TenantCache<chengguan_domain::org::OrgGraph>,
+    /// Per account (key `tenant/account`): the `Ctx` extractor's account, tenant name and grants.
+    pub principal_cache: tenant_cache::TenantCache<auth::Principal>,
 }
 
 /// The bureau's local time (Asia/Shanghai, UTC+8, no daylight saving), with an offset that only
@@ -140,6 +142,7 @@ impl AppState {
             clock: Clock::default(),
             case_cache: Default::default(),
             org_cache: Default::default(),
+            principal_cache: Default::default(),
         }))
     }
 }

@@ -1,5 +1,6 @@
-//! A per-tenant cache of data read on (nearly) every request: the org graph (authorisation) and
-//! the case commands' reference data. An entry is current while the store's reference generation
+//! A per-tenant cache of data read on (nearly) every request: the org graph (authorisation), each
+//! session's principal (account and grants; keyed `tenant/account`) and the case commands'
+//! reference data. An entry is current while the store's reference generation
 //! for the tenant is unchanged — every commit of this process that writes a reference table bumps
 //! it — and it is younger than `TTL`, the bound on staleness when several processes share one
 //! database (the others' writes do not bump this process's generation).
