@@ -1,6 +1,10 @@
 //! The `chengguan` binary: thin wiring of configuration, store and server.
 
 use anyhow::{bail, Context};
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use chengguan_domain::checkpoint::{LogAlgorithm, Signer};
 use chengguan_domain::demo;
 use chengguan_store::evidence::EvidenceStore;

@@ -99,6 +99,9 @@ pub struct Store {
     /// Per tenant, how many committed changes of this process wrote reference tables
     /// (`Table::is_reference`): caches of reference data compare it to know they are current.
     generations: std::sync::Mutex<std::collections::HashMap<String, u64>>,
+    /// How many committed changes of this process wrote sessions (login, logout, revocation):
+    /// a cache of sessions compares it to know its entries are current.
+    session_writes: std::sync::atomic::AtomicU64,
 }
 
 impl Store {
@@ -155,7 +158,7 @@ impl Store {
             None => writer::Conn::Pool(pool.clone()),
         };
         let writer = writer::spawn(conn, backend, write_lock.clone(), algorithm)?;
-        let store = Store { pool, backend, write_lock, writer, algorithm, generations: Default::default() };
+        let store = Store { pool, backend, write_lock, writer, algorithm, generations: Default::default(), session_writes: Default::default() };
         store.migrate().await?;
         Ok(store)
     }
@@ -197,6 +200,9 @@ impl Store {
         if change.rows.iter().any(|r| r.table.is_reference()) {
             *self.generations.lock().expect("not poisoned").entry(tenant_id.to_owned()).or_default() += 1;
         }
+        if change.rows.iter().any(|r| r.table == chengguan_domain::Table::Sessions) {
+            self.session_writes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
         Ok(committed)
     }
 
@@ -204,6 +210,12 @@ impl Store {
     /// loading the data a cache keeps, so a write committed meanwhile makes the entry stale.
     pub fn reference_generation(&self, tenant_id: &str) -> u64 {
         self.generations.lock().expect("not poisoned").get(tenant_id).copied().unwrap_or(0)
+    }
+
+    /// The sessions generation in this process (see `session_writes`). Read it before reading a
+    /// session a cache keeps.
+    pub fn session_generation(&self) -> u64 {
+        self.session_writes.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Liveness of the database and whether every migration is applied.

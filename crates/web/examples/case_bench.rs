@@ -36,6 +36,10 @@
 //! sequences, people + certificates + relations + reviewers, approval chains) — then the same
 //! command through the service function without HTTP, over HTTP, and a lone commit.
 
+// The server binary's allocator (crates/chengguan/src/main.rs), so the figures are the server's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use chengguan_domain::demo;
 use chengguan_web::{services, AppState};
 use reqwest::{Client, StatusCode};

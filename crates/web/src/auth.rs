@@ -135,6 +135,20 @@ pub async fn org_graph(state: &AppState, tenant: &str) -> Result<Arc<OrgGraph>, 
     Ok(g)
 }
 
+/// A session by its token's hash, cached like the principal: a login, logout or revocation this
+/// process commits applies to the next request (every session write makes the cache stale), one
+/// committed by another process within `tenant_cache::TTL`. Expiry is checked on every request.
+async fn session(state: &AppState, token_id: &str) -> Result<Option<Arc<chengguan_store::Session>>, AppError> {
+    let generation = state.store.session_generation();
+    if let Some(s) = state.session_cache.get(token_id, generation) {
+        return Ok(Some(s));
+    }
+    let Some(s) = state.store.session(token_id).await? else { return Ok(None) };
+    let s = Arc::new(s);
+    state.session_cache.put(token_id, generation, s.clone());
+    Ok(Some(s))
+}
+
 /// Who a session speaks for: its active account, the tenant's name and the account's grants.
 pub struct Principal {
     account: Account,
@@ -169,7 +183,7 @@ impl FromRequestParts<AppState> for Ctx {
             (None, Some(c)) => (c.to_owned(), true),
             (None, None) => return Err(AppError::unauthorized()),
         };
-        let session = state.store.session(&token_id(&token)).await?.ok_or_else(AppError::unauthorized)?;
+        let session = session(state, &token_id(&token)).await?.ok_or_else(AppError::unauthorized)?;
         let expired = chrono::DateTime::parse_from_rfc3339(&session.expires_at).map_or(true, |t| t < chrono::Utc::now());
         if session.revoked_at.is_some() || expired || (session.kind == "api") == by_cookie {
             return Err(AppError::unauthorized());
@@ -177,13 +191,13 @@ impl FromRequestParts<AppState> for Ctx {
         let who = principal(state, &session.tenant_id, &session.account_id).await?;
         let org = org_graph(state, &session.tenant_id).await?;
         let ctx = Ctx {
-            tenant_id: session.tenant_id,
+            tenant_id: session.tenant_id.clone(),
             tenant_name: who.tenant_name.clone(),
             account: who.account.clone(),
             grants: who.grants.clone(),
             org,
             cookie_token: by_cookie.then_some(token),
-            session_id: session.id,
+            session_id: session.id.clone(),
             state: state.clone(),
         };
         // Cookie-authenticated API writes need the CSRF header (forms carry it in the body).

@@ -74,6 +74,8 @@ pub struct Reference {
     pub calendar: chengguan_domain::calendar::Calendar,
     pub power: PowerList,
     pub people: BTreeMap<String, PersonFacts>,
+    /// The tenant's approval chain rows (`chains_for` picks a unit's).
+    pub chains: Vec<Row>,
 }
 
 /// Per-tenant cache of `Reference` (`tenant_cache`).
@@ -92,9 +94,48 @@ pub async fn reference(state: &AppState, tenant: &str) -> ApiResult<std::sync::A
         calendar: eff.calendar.into_owned(),
         power,
         people: people_facts(state, tenant).await?,
+        chains: state.store.approval_chains(tenant).await?,
     });
     state.case_cache.put(tenant, generation, r.clone());
     Ok(r)
+}
+
+/// The tenant's document-number series and the last number each issued (its `version`), kept in
+/// memory between commands: every command that issues a number reads them, and the table changes
+/// with every number. The map is patched from each committed change (`note_committed`) and
+/// dropped on a conflict (`forget_sequences`) or after `tenant_cache::TTL`, so a value another
+/// process moved on costs one refused attempt and a reread; the store's expectation on the series
+/// keeps numbers gapless whatever this map says.
+#[derive(Default)]
+pub struct SeriesCache {
+    entries: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, BTreeMap<String, i64>)>>,
+}
+
+async fn sequences(state: &AppState, tenant: &str) -> ApiResult<BTreeMap<String, i64>> {
+    if let Some((at, map)) = state.series_cache.entries.lock().expect("not poisoned").get(tenant) {
+        if at.elapsed() < crate::tenant_cache::TTL {
+            return Ok(map.clone());
+        }
+    }
+    let map: BTreeMap<String, i64> = state.store.table_rows(tenant, Table::DocSequences).await?.iter().map(|r| (text(r, "id"), int(r, "version"))).collect();
+    state.series_cache.entries.lock().expect("not poisoned").insert(tenant.to_owned(), (std::time::Instant::now(), map.clone()));
+    Ok(map)
+}
+
+/// A change committed: its series rows are the newest state of those series.
+pub fn note_committed(state: &AppState, tenant: &str, change: &Change) {
+    let mut entries = state.series_cache.entries.lock().expect("not poisoned");
+    if let Some((_, map)) = entries.get_mut(tenant) {
+        for r in change.rows.iter().filter(|r| r.table == Table::DocSequences) {
+            let v = map.entry(text(r, "id")).or_default();
+            *v = (*v).max(int(r, "version"));
+        }
+    }
+}
+
+/// A commit was refused for a conflict: the series may have moved elsewhere; read them again.
+pub fn forget_sequences(state: &AppState, tenant: &str) {
+    state.series_cache.entries.lock().expect("not poisoned").remove(tenant);
 }
 
 /// Everything the domain needs for one case command.
@@ -168,8 +209,7 @@ pub async fn people_facts(state: &AppState, tenant: &str) -> ApiResult<BTreeMap<
 }
 
 /// The unit's configured chains (the nearest unit up the administrative path that has one).
-async fn chains_for(ctx: &Ctx, unit_id: &str) -> ApiResult<BTreeMap<ChainAct, Chain>> {
-    let rows = ctx.state.store.approval_chains(&ctx.tenant_id).await?;
+fn chains_for(ctx: &Ctx, rows: &[Row], unit_id: &str) -> ApiResult<BTreeMap<ChainAct, Chain>> {
     let path: Vec<String> = ctx.org.admin_path(unit_id).iter().map(|u| u.id.clone()).collect();
     let mut out = BTreeMap::new();
     for act in ChainAct::ALL {
@@ -195,11 +235,11 @@ fn subject_of(ctx: &Ctx, unit_id: &str) -> ApiResult<(String, String)> {
 
 pub async fn load(ctx: &Ctx, unit_id: &str, subject_unit_id: &str) -> ApiResult<Loaded> {
     let reference = reference(&ctx.state, &ctx.tenant_id).await?;
-    let sequences = ctx.state.store.table_rows(&ctx.tenant_id, Table::DocSequences).await?.iter().map(|r| (text(r, "id"), int(r, "version"))).collect();
+    let sequences = sequences(&ctx.state, &ctx.tenant_id).await?;
     Ok(Loaded {
+        chains: chains_for(ctx, &reference.chains, unit_id)?,
         reference,
         sequences,
-        chains: chains_for(ctx, unit_id).await?,
         subject_name: ctx.org.get(subject_unit_id).map(|u| u.name.clone()).unwrap_or_default(),
     })
 }
@@ -604,7 +644,13 @@ async fn create(
 /// Commits a decided act. `Ok(None)`: another writer got there first and this request was not
 /// answered before — the caller reads and decides again.
 async fn commit_act(ctx: &Ctx, change: &Change, decided: &case::Decided, key: &Option<String>, hash: &str) -> ApiResult<Option<CommandResult>> {
-    match ctx.state.store.commit(&ctx.tenant_id, &ctx.account.id, change).await {
+    let committed = ctx.state.store.commit(&ctx.tenant_id, &ctx.account.id, change).await;
+    match &committed {
+        Ok(_) => note_committed(&ctx.state, &ctx.tenant_id, change),
+        Err(StoreError::Conflict(_)) => forget_sequences(&ctx.state, &ctx.tenant_id),
+        Err(_) => {}
+    }
+    match committed {
         Ok(_) => Ok(Some(CommandResult {
             case_id: decided.case.id.clone(),
             act: decided.case.acts,

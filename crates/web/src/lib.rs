@@ -66,6 +66,10 @@ pub struct Inner {
     pub org_cache: tenant_cache::TenantCache<chengguan_domain::org::OrgGraph>,
     /// Per account (key `tenant/account`): the `Ctx` extractor's account, tenant name and grants.
     pub principal_cache: tenant_cache::TenantCache<auth::Principal>,
+    /// Sessions by token hash, for the `Ctx` extractor (`auth::session`).
+    pub session_cache: tenant_cache::TenantCache<chengguan_store::Session>,
+    /// Per tenant: document-number series versions for case commands (`cases::SeriesCache`).
+    pub series_cache: cases::SeriesCache,
 }
 
 /// The bureau's local time (Asia/Shanghai, UTC+8, no daylight saving), with an offset that only
@@ -143,6 +147,8 @@ impl AppState {
             case_cache: Default::default(),
             org_cache: Default::default(),
             principal_cache: Default::default(),
+            session_cache: Default::default(),
+            series_cache: Default::default(),
         }))
     }
 }

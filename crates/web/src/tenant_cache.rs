@@ -1,6 +1,7 @@
 //! A per-tenant cache of data read on (nearly) every request: the org graph (authorisation), each
-//! session's principal (account and grants; keyed `tenant/account`) and the case commands'
-//! reference data. An entry is current while the store's reference generation
+//! session's principal (account and grants; keyed `tenant/account`), the sessions themselves
+//! (keyed by token hash, with the store's session generation) and the case commands' reference
+//! data. An entry is current while the store's reference generation
 //! for the tenant is unchanged — every commit of this process that writes a reference table bumps
 //! it — and it is younger than `TTL`, the bound on staleness when several processes share one
 //! database (the others' writes do not bump this process's generation).
@@ -12,6 +13,9 @@ use std::time::{Duration, Instant};
 /// Engineering setting, not a rule: how long another process's write to reference data may go
 /// unseen here.
 pub const TTL: Duration = Duration::from_secs(5);
+
+/// Engineering setting: entries kept before expired ones are dropped.
+const PRUNE_AT: usize = 4096;
 
 pub struct TenantCache<T> {
     entries: Mutex<HashMap<String, (u64, Instant, Arc<T>)>>,
@@ -31,6 +35,11 @@ impl<T> TenantCache<T> {
     }
 
     pub fn put(&self, tenant: &str, generation: u64, value: Arc<T>) {
-        self.entries.lock().expect("not poisoned").insert(tenant.to_owned(), (generation, Instant::now(), value));
+        let mut entries = self.entries.lock().expect("not poisoned");
+        // Keys are many for sessions: past this size, drop what has expired anyway.
+        if entries.len() >= PRUNE_AT {
+            entries.retain(|_, (_, at, _)| at.elapsed() < TTL);
+        }
+        entries.insert(tenant.to_owned(), (generation, Instant::now(), value));
     }
 }
