@@ -118,6 +118,26 @@ async fn logout_revokes_exactly_that_token() {
     assert_eq!(app.get_ok(&second, "/api/v1/me").await["username"], "inspector");
 }
 
+/// The `Ctx` extractor keeps sessions, accounts and grants in memory: a change committed by this
+/// process must apply to the very next request of a token already in use.
+#[tokio::test]
+async fn grants_changed_apply_to_the_next_request_of_a_live_token() {
+    let app = spawn_app().await;
+    let admin = app.token("admin").await;
+    let officer = app.token("officer").await;
+    assert_eq!(app.get_ok(&officer, "/api/v1/me").await["grants"], json!([{"role": "officer", "org_unit_id": "u-team-01"}]));
+    assert_eq!(app.get(&officer, "/api/v1/cases").await.status(), StatusCode::OK);
+    expect_json(app.put(&admin, "/api/v1/accounts/a-officer/grants", json!({"grants": [{"role": "legal_reviewer", "org_unit_id": "u-team-01"}]})).await, StatusCode::OK).await;
+    assert_eq!(app.get_ok(&officer, "/api/v1/me").await["grants"], json!([{"role": "legal_reviewer", "org_unit_id": "u-team-01"}]));
+    expect_json(app.put(&admin, "/api/v1/accounts/a-officer/grants", json!({"grants": []})).await, StatusCode::OK).await;
+    assert_eq!(app.get_ok(&officer, "/api/v1/me").await["grants"], json!([]));
+    expect_error(app.get(&officer, "/api/v1/cases").await, StatusCode::FORBIDDEN, "forbidden").await;
+    // Logout: the cached session is dead on the next request.
+    let r = app.client.post(app.url("/api/v1/auth/logout")).bearer_auth(&officer).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    expect_error(app.get(&officer, "/api/v1/me").await, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+}
+
 #[tokio::test]
 async fn a_deactivated_account_cannot_log_in_and_its_tokens_stop_working() {
     let app = spawn_app().await;
