@@ -108,8 +108,11 @@ pub async fn reference(state: &AppState, tenant: &str) -> ApiResult<std::sync::A
 /// keeps numbers gapless whatever this map says.
 #[derive(Default)]
 pub struct SeriesCache {
-    entries: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, BTreeMap<String, i64>)>>,
+    entries: std::sync::Mutex<std::collections::HashMap<String, SeriesAt>>,
 }
+
+/// When a tenant's series were read, and each series' last number.
+type SeriesAt = (std::time::Instant, BTreeMap<String, i64>);
 
 async fn sequences(state: &AppState, tenant: &str) -> ApiResult<BTreeMap<String, i64>> {
     if let Some((at, map)) = state.series_cache.entries.lock().expect("not poisoned").get(tenant) {

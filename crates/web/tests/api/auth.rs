@@ -127,7 +127,11 @@ async fn grants_changed_apply_to_the_next_request_of_a_live_token() {
     let officer = app.token("officer").await;
     assert_eq!(app.get_ok(&officer, "/api/v1/me").await["grants"], json!([{"role": "officer", "org_unit_id": "u-team-01"}]));
     assert_eq!(app.get(&officer, "/api/v1/cases").await.status(), StatusCode::OK);
-    expect_json(app.put(&admin, "/api/v1/accounts/a-officer/grants", json!({"grants": [{"role": "legal_reviewer", "org_unit_id": "u-team-01"}]})).await, StatusCode::OK).await;
+    expect_json(
+        app.put(&admin, "/api/v1/accounts/a-officer/grants", json!({"grants": [{"role": "legal_reviewer", "org_unit_id": "u-team-01"}]})).await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(app.get_ok(&officer, "/api/v1/me").await["grants"], json!([{"role": "legal_reviewer", "org_unit_id": "u-team-01"}]));
     expect_json(app.put(&admin, "/api/v1/accounts/a-officer/grants", json!({"grants": []})).await, StatusCode::OK).await;
     assert_eq!(app.get_ok(&officer, "/api/v1/me").await["grants"], json!([]));
