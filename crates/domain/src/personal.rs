@@ -66,7 +66,21 @@ pub fn row_key(row: &Row) -> String {
 }
 
 /// Replace every non-null personal value by its commitment; return the sealed rows and openings.
-pub fn seal(rows: &[Row], mut salt: impl FnMut() -> [u8; 16]) -> (Vec<Row>, Vec<Opening>) {
+pub fn seal(rows: &[Row], salt: impl FnMut() -> [u8; 16]) -> (Vec<Row>, Vec<Opening>) {
+    let (sealed, openings, _) = seal_reusing(rows, salt, |_, _, _| None);
+    (sealed, openings)
+}
+
+/// Like [`seal`], but a value for which `known(table, row_key, value)` names the commitment of an
+/// existing opening of the same row keeps that commitment and gets no new opening: a case row is
+/// written again with every act, and its party rarely changes. Also returns the commitments
+/// reused, which the store checks are still open (not erased) when it writes the entry.
+pub fn seal_reusing(
+    rows: &[Row],
+    mut salt: impl FnMut() -> [u8; 16],
+    known: impl Fn(Table, &str, &Value) -> Option<String>,
+) -> (Vec<Row>, Vec<Opening>, Vec<String>) {
+    let mut reused = Vec::new();
     let mut openings = Vec::new();
     let sealed = rows
         .iter()
@@ -78,16 +92,25 @@ pub fn seal(rows: &[Row], mut salt: impl FnMut() -> [u8; 16]) -> (Vec<Row>, Vec<
                     if *v == Value::Null {
                         continue;
                     }
-                    let s = salt();
-                    let c = commitment(&s, v);
-                    openings.push(Opening { commitment: c.clone(), salt: s, value: v.clone(), table: r.table, row_key: key.clone() });
+                    let c = match known(r.table, &key, v) {
+                        Some(c) => {
+                            reused.push(c.clone());
+                            c
+                        }
+                        None => {
+                            let s = salt();
+                            let c = commitment(&s, v);
+                            openings.push(Opening { commitment: c.clone(), salt: s, value: v.clone(), table: r.table, row_key: key.clone() });
+                            c
+                        }
+                    };
                     *v = Value::Text(format!("{MARK}{c}"));
                 }
             }
             r
         })
         .collect();
-    (sealed, openings)
+    (sealed, openings, reused)
 }
 
 /// Erased personal data, as replay sees it: never equal to anything a table holds.
@@ -155,6 +178,20 @@ mod tests {
         // An altered opening is named.
         let bad = |c: &str| lookup(c).map(|(s, _)| (s, Value::Text("李四".into())));
         assert!(open(sealed, bad).unwrap_err().contains("altered"));
+    }
+
+    #[test]
+    fn a_known_value_keeps_its_commitment_and_a_changed_one_gets_a_new_opening() {
+        let (_, first) = seal(&[person()], || [1; 16]);
+        let known = |t: Table, key: &str, v: &Value| first.iter().find(|o| o.table == t && o.row_key == key && &o.value == v).map(|o| o.commitment.clone());
+        let changed = person().set("phone", "13900000000");
+        let (sealed, openings, reused) = seal_reusing(&[changed.clone()], || [2; 16], known);
+        assert_eq!(reused, vec![first[0].commitment.clone()], "the name is unchanged");
+        assert_eq!(openings.len(), 1, "only the new phone is opened");
+        assert_eq!(openings[0].value, Value::Text("13900000000".into()));
+        let all: Vec<Opening> = first.iter().chain(&openings).cloned().collect();
+        let lookup = |c: &str| all.iter().find(|o| o.commitment == c).map(|o| (o.salt, o.value.clone()));
+        assert_eq!(open(sealed, lookup).unwrap(), vec![changed]);
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub use read::*;
 use chengguan_domain::{Change, Value};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row as _};
+use std::collections::HashMap;
 use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +55,10 @@ pub enum StoreError {
     Commit(String),
     #[error("the store is closed")]
     Closed,
+    /// A payload reused the commitment of an opening erased meanwhile (internal: `commit` seals
+    /// the change anew and resubmits it).
+    #[error("a reused personal-data commitment was erased meanwhile")]
+    StaleOpening,
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -102,7 +107,18 @@ pub struct Store {
     /// How many committed changes of this process wrote sessions (login, logout, revocation):
     /// a cache of sessions compares it to know its entries are current.
     session_writes: std::sync::atomic::AtomicU64,
+    /// Per tenant, per row (table, row key): the personal values this process last committed and
+    /// their commitments, so an unchanged value keeps its commitment (`personal::seal_reusing`)
+    /// instead of a new opening on every write of the row.
+    openings: std::sync::Mutex<HashMap<String, OpeningsByRow>>,
 }
+
+type OpeningsByRow = HashMap<(chengguan_domain::Table, String), Vec<(Value, String)>>;
+
+/// Engineering settings: rows whose openings are remembered per tenant before the memory is
+/// dropped, and values remembered per row.
+const OPENINGS_ROWS: usize = 50_000;
+const OPENINGS_PER_ROW: usize = 16;
 
 impl Store {
     /// Connect and apply pending migrations. `sqlite://path` creates the file (and its folder).
@@ -158,7 +174,16 @@ impl Store {
             None => writer::Conn::Pool(pool.clone()),
         };
         let writer = writer::spawn(conn, backend, write_lock.clone(), algorithm)?;
-        let store = Store { pool, backend, write_lock, writer, algorithm, generations: Default::default(), session_writes: Default::default() };
+        let store = Store {
+            pool,
+            backend,
+            write_lock,
+            writer,
+            algorithm,
+            generations: Default::default(),
+            session_writes: Default::default(),
+            openings: Default::default(),
+        };
         store.migrate().await?;
         Ok(store)
     }
@@ -186,17 +211,29 @@ impl Store {
             .map(|h| hex::decode(h).ok().and_then(|v| <[u8; 32]>::try_from(v).ok()))
             .collect::<Option<Vec<_>>>()
             .ok_or_else(|| StoreError::Corrupt("a file hash is not 32 bytes of hex".into()))?;
-        let (reply, answer) = tokio::sync::oneshot::channel();
-        let req = writer::Request {
-            tenant_id: tenant_id.to_owned(),
-            actor: actor.to_owned(),
-            change: change.clone(),
-            files,
-            sealed: writer::Sealed::of(change),
-            reply,
+        let mut reuse = true;
+        let committed = loop {
+            let sealed = {
+                let memo = self.openings.lock().expect("not poisoned");
+                let rows = memo.get(tenant_id).filter(|_| reuse);
+                writer::Sealed::of(change, |table, key, v| rows?.get(&(table, key.to_owned()))?.iter().find(|(x, _)| x == v).map(|(_, c)| c.clone()))
+            };
+            let (reply, answer) = tokio::sync::oneshot::channel();
+            let openings = sealed.openings.clone();
+            let req = writer::Request { tenant_id: tenant_id.to_owned(), actor: actor.to_owned(), change: change.clone(), files: files.clone(), sealed, reply };
+            self.writer.send(req).await.map_err(|_| StoreError::Closed)?;
+            match answer.await.map_err(|_| StoreError::Closed)? {
+                Ok(c) => {
+                    self.remember(tenant_id, change, openings);
+                    break c;
+                }
+                Err(StoreError::StaleOpening) if reuse => {
+                    self.openings.lock().expect("not poisoned").remove(tenant_id);
+                    reuse = false;
+                }
+                Err(e) => return Err(e),
+            }
         };
-        self.writer.send(req).await.map_err(|_| StoreError::Closed)?;
-        let committed = answer.await.map_err(|_| StoreError::Closed)??;
         if change.rows.iter().any(|r| r.table.is_reference()) {
             *self.generations.lock().expect("not poisoned").entry(tenant_id.to_owned()).or_default() += 1;
         }
@@ -204,6 +241,26 @@ impl Store {
             self.session_writes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         }
         Ok(committed)
+    }
+
+    /// After a commit: remember its new openings; an erasure makes the tenant's memory void.
+    fn remember(&self, tenant_id: &str, change: &Change, openings: Vec<chengguan_domain::personal::Opening>) {
+        let mut memo = self.openings.lock().expect("not poisoned");
+        if !change.erase.is_empty() {
+            memo.remove(tenant_id);
+            return;
+        }
+        let rows = memo.entry(tenant_id.to_owned()).or_default();
+        if rows.len() > OPENINGS_ROWS {
+            rows.clear();
+        }
+        for o in openings {
+            let values = rows.entry((o.table, o.row_key)).or_default();
+            if values.len() >= OPENINGS_PER_ROW {
+                values.remove(0);
+            }
+            values.push((o.value, o.commitment));
+        }
     }
 
     /// The tenant's reference-data generation in this process (see `generations`). Read it before

@@ -40,15 +40,41 @@ pub(crate) struct Request {
 pub(crate) struct Sealed {
     payload: String,
     hash: [u8; 32],
-    openings: Vec<personal::Opening>,
+    pub(crate) openings: Vec<personal::Opening>,
+    /// Commitments of existing openings the payload reuses (`personal::seal_reusing`): the writer
+    /// refuses the command with `StaleOpening` if one was erased meanwhile.
+    reused: Vec<String>,
 }
 
 impl Sealed {
-    pub(crate) fn of(change: &Change) -> Sealed {
-        let (sealed, openings) = personal::seal(&change.rows, rand::random);
+    pub(crate) fn of(change: &Change, known: impl Fn(Table, &str, &Value) -> Option<String>) -> Sealed {
+        let (sealed, openings, reused) = personal::seal_reusing(&change.rows, rand::random, known);
         let payload = serde_json::to_string(&Payload { rows: sealed, erased: change.erase.clone() }).expect("payload serialises");
-        Sealed { hash: payload_hash(payload.as_bytes()), payload, openings }
+        Sealed { hash: payload_hash(payload.as_bytes()), payload, openings, reused }
     }
+}
+
+/// Of the commitments the batch's payloads reuse, those whose openings are still stored.
+async fn open_commitments<T: WriteTx>(tx: &mut T, batch: &[Request]) -> Result<std::collections::HashSet<(String, String)>> {
+    let mut wanted: HashMap<&str, Vec<&str>> = HashMap::new();
+    for req in batch {
+        let ids = wanted.entry(req.tenant_id.as_str()).or_default();
+        ids.extend(req.sealed.reused.iter().map(String::as_str));
+    }
+    let mut found = std::collections::HashSet::new();
+    for (tenant, mut ids) in wanted {
+        ids.sort_unstable();
+        ids.dedup();
+        for chunk in schema::groups(&ids) {
+            let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+            let sql = format!("SELECT commitment FROM ledger_personal WHERE tenant_id = $1 AND commitment IN ({})", marks.join(", "));
+            let args: Vec<Arg> = std::iter::once(Arg::Text(tenant)).chain(chunk.iter().map(|c| Arg::Text(c))).collect();
+            for row in tx.rows(&sql, &args, &[Ty::Text]).await? {
+                found.insert((tenant.to_owned(), text(&row[0])?));
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// Where the writer's transactions run.
@@ -347,6 +373,9 @@ async fn run_once<T: WriteTx>(
         }
     }
     let stored = stored_versions(tx, batch).await?;
+    let open = open_commitments(tx, batch).await?;
+    // Commitments erased by earlier commands of this batch (not yet deleted from the table).
+    let mut erased_now: std::collections::HashSet<(String, String)> = std::collections::HashSet::new();
     for req in batch {
         if req.reply.is_closed() {
             // The caller gave up before its turn: it was never told anything, so skip it.
@@ -365,6 +394,14 @@ async fn run_once<T: WriteTx>(
         // writes nothing and does not send the batch to the savepoint path.
         if let Err(e) = check_expectations(tenant, &req.change, &versions, &stored) {
             results.push(Err(e));
+            continue;
+        }
+        // A reused commitment must still open: erased since it was sealed, the caller seals anew.
+        if req.sealed.reused.iter().any(|c| {
+            let k = (tenant.to_owned(), c.clone());
+            !open.contains(&k) || erased_now.contains(&k)
+        }) {
+            results.push(Err(StoreError::StaleOpening));
             continue;
         }
         // The command's rows: on the fast path they are applied with the batch's below; with
@@ -412,6 +449,7 @@ async fn run_once<T: WriteTx>(
         let (_, seq, alg) = heads[tenant];
         openings.extend(req.sealed.openings.iter().map(|o| (tenant, o)));
         erased.extend(req.change.erase.iter().map(|c| (tenant.to_owned(), c.clone())));
+        erased_now.extend(req.change.erase.iter().map(|c| (tenant.to_owned(), c.clone())));
         let entry = Entry {
             seq: seq as u64,
             time_ms: chrono::Utc::now().timestamp_millis(),

@@ -250,6 +250,53 @@ async fn personal_data_is_committed_and_can_be_erased_while_the_log_still_verifi
     let _ = url;
 }
 
+/// A row written again keeps the commitments of its unchanged personal values (no new opening);
+/// a changed value is opened anew. When another process erased an opening this one remembers,
+/// the write is sealed again with a fresh opening, and the log verifies throughout.
+#[tokio::test]
+async fn unchanged_personal_values_keep_their_commitments_and_erased_ones_are_opened_anew() {
+    let (s, url) = city().await;
+    let vkey = signer().vkey();
+    let person = |name: &str, phone: Option<&str>| {
+        Row::new(Table::People)
+            .set("tenant_id", "t1")
+            .set("id", "p1")
+            .set("org_unit_id", "u1")
+            .set("name", name)
+            .set("gender", "male")
+            .set("id_number", Option::<String>::None)
+            .set("phone", phone.map(str::to_owned))
+            .set("staffing", "civil_servant")
+            .set("posts", "case_legal")
+            .set("frontline", true)
+            .set("status", "active")
+            .set("joined_on", "2020-01-01")
+    };
+    let update = |row: Row| Change::new("person.update", "person/p1").row(row);
+    // This process wrote the city (name and phone opened once); the same values again: no new opening.
+    s.commit("t1", "a1", &update(person("张三", Some("13800000000")))).await.unwrap();
+    s.commit("t1", "a1", &update(person("张三", Some("13800000000")))).await.unwrap();
+    assert_eq!(s.personal_commitments("t1", Table::People, "t1/p1").await.unwrap().len(), 2);
+    // A new phone: one new opening; the name keeps its commitment.
+    s.commit("t1", "a1", &update(person("张三", Some("13900000000")))).await.unwrap();
+    s.commit("t1", "a1", &update(person("张三", Some("13900000000")))).await.unwrap();
+    assert_eq!(s.personal_commitments("t1", Table::People, "t1/p1").await.unwrap().len(), 3);
+    assert!(s.verify_tenant("t1", Some(&vkey), None).await.unwrap().is_ok());
+
+    // Another process erases every opening of the row.
+    let other = Store::connect_with(&url, chengguan_store::testing::algorithm()).await.unwrap();
+    let mut erase = update(person("已删除", None));
+    erase.action = "person.erase_personal_data".into();
+    erase.erase = other.personal_commitments("t1", Table::People, "t1/p1").await.unwrap();
+    other.commit("t1", "a2", &erase).await.unwrap();
+    assert_eq!(other.personal_commitments("t1", Table::People, "t1/p1").await.unwrap().len(), 1, "only the new name's opening");
+    // This process still remembers the erased ones: its next write is sealed anew.
+    s.commit("t1", "a1", &update(person("张三", Some("13900000000")))).await.unwrap();
+    assert_eq!(s.personal_commitments("t1", Table::People, "t1/p1").await.unwrap().len(), 3, "已删除, and 张三 and the phone opened anew");
+    assert_eq!(s.person("t1", "p1").await.unwrap().unwrap().name, "张三");
+    assert!(s.verify_tenant("t1", Some(&vkey), None).await.unwrap().is_ok(), "the log verifies after the erasure and the rewrite");
+}
+
 /// The city plus a row in each of the later domain tables (evidence, rule overrides, power list).
 async fn city_plus() -> (Store, String) {
     let (s, url) = city().await;
