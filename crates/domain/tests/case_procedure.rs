@@ -452,6 +452,25 @@ fn the_limitation_period_is_checked_against_the_discovery_of_the_violation() {
     assert_eq!(continuing.limitation_until, Some(d(2026, 6, 1)));
 }
 
+/// APL art. 24: a street office exercises only the penalty powers the province assigned to
+/// streets, recorded as the power item's levels; an item kept by the bureau cannot be filed (or
+/// decided on the spot) in a street office's name.
+#[test]
+fn a_street_office_cannot_file_under_an_item_the_bureau_keeps() {
+    let mut w = World::new();
+    w.subject_kind = Some(chengguan_domain::org::OrgKind::StreetOffice);
+    let c = checked(&mut w, "case-lv", d(2026, 3, 2));
+    let now = t(2026, 3, 2, 11, 0);
+    let bureau_only = filing("SZ-015", d(2026, 3, 1), &["off-a", "off-b"]);
+    let r = w.refused(&c, &bureau_only, "off-a", now);
+    assert_refused(&r, "case.cause_level", "第二十四条");
+    assert!(r.message_zh.contains("SZ-015") && r.message_zh.contains("区局"), "{}", r.message_zh);
+    // An item assigned to streets too is filed; the bureau may file the bureau's item.
+    w.run(&c, &filing("SZ-001", d(2026, 3, 1), &["off-a", "off-b"]), "off-a", now);
+    w.subject_kind = Some(chengguan_domain::org::OrgKind::Bureau);
+    w.run(&c, &bureau_only, "off-a", now);
+}
+
 // =============================================================================== 6. gates
 
 /// A case filed on 2026-01-05 and investigated on 01-06, handlers off-a and off-b.

@@ -147,6 +147,7 @@ pub struct Loaded {
     pub sequences: BTreeMap<String, i64>,
     pub chains: BTreeMap<ChainAct, Chain>,
     pub subject_name: String,
+    pub subject_kind: Option<OrgKind>,
 }
 
 impl Loaded {
@@ -160,6 +161,7 @@ impl Loaded {
             sequences: &self.sequences,
             chains: &self.chains,
             subject_name: &self.subject_name,
+            subject_kind: self.subject_kind,
             new_id,
         }
     }
@@ -244,6 +246,7 @@ pub async fn load(ctx: &Ctx, unit_id: &str, subject_unit_id: &str) -> ApiResult<
         reference,
         sequences,
         subject_name: ctx.org.get(subject_unit_id).map(|u| u.name.clone()).unwrap_or_default(),
+        subject_kind: ctx.org.get(subject_unit_id).map(|u| u.kind),
     })
 }
 

@@ -1100,6 +1100,9 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
                     "《行政处罚法》第三十七条：实施行政处罚，适用违法行为发生时的法律、法规、规章的规定",
                 ));
             }
+            if let Some(item) = env.power.item(cause_code, *violation_on) {
+                exercisable_here(item, env)?;
+            }
             c.cause_code = Some(cause_code.clone());
             c.cause_name = env.power.item(cause_code, *violation_on).map(|i| i.name.clone());
             c.party = party.clone();
@@ -2511,4 +2514,22 @@ pub fn current_gate(c: &Case, env: &Env, now: NaiveDateTime) -> Gate {
     };
     let _ = today;
     Gate { zh: zh.into(), en: en.into(), missing }
+}
+
+/// The power item must be exercisable by the enforcement subject's level: a street office holds
+/// only the penalty powers the province assigned to streets (APL art. 24), which the power list
+/// records as the item's `levels`.
+pub(crate) fn exercisable_here(item: &crate::power::PowerItem, env: &Env) -> Result<(), Refusal> {
+    let Some(kind) = env.subject_kind else { return Ok(()) };
+    if item.may_be_exercised_by(kind) {
+        return Ok(());
+    }
+    let levels: Vec<&str> = item.levels.iter().map(|l| if *l == crate::power::UnitLevel::Street { "街道" } else { "区局" }).collect();
+    let levels_en: Vec<&str> = item.levels.iter().map(|l| l.code()).collect();
+    Err(refuse(
+        "case.cause_level",
+        format!("事项{}（{}）按权责清单由{}行使，本执法主体（{}）不能以该事项立案或处罚", item.code, item.name, levels.join("、"), kind.zh()),
+        format!("item {} ({}) is exercised at the level(s) {} by the power list; this enforcement subject ({}) cannot act under it", item.code, item.name, levels_en.join(", "), kind.code()),
+        "《行政处罚法》第二十四条：省、自治区、直辖市……可以决定将……行政处罚权交由能够有效承接的乡镇人民政府、街道办事处行使……决定应当公布（权责清单所列行使层级）",
+    ))
 }

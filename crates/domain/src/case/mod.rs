@@ -327,6 +327,9 @@ pub struct Env<'a> {
     pub chains: &'a BTreeMap<ChainAct, Chain>,
     /// The enforcement subject's short name for document numbers.
     pub subject_name: &'a str,
+    /// The kind of unit the enforcement subject is (bureau, street office …): a power item is
+    /// exercised only at the levels the power list gives it (APL art. 24). `None`: not checked.
+    pub subject_kind: Option<crate::org::OrgKind>,
     /// Fresh ids for rows this command creates.
     pub new_id: &'a (dyn Fn(&str) -> String + Sync),
 }

@@ -156,6 +156,7 @@ pub fn decide_on_the_spot(id: &str, subject_unit_id: &str, input: OnTheSpot, act
             "《行政处罚法》第三十七条",
         )
     })?;
+    super::machine::exercisable_here(item, env)?;
     c.cause_code = Some(input.cause_code.clone());
     c.cause_name = Some(item.name.clone());
     c.violation_on = Some(input.violation_on);

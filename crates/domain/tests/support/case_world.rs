@@ -138,6 +138,8 @@ pub struct World {
     pub people: BTreeMap<String, PersonFacts>,
     pub sequences: BTreeMap<String, i64>,
     pub chains: BTreeMap<ChainAct, Chain>,
+    /// The enforcement subject's kind (`None`: the level of power items is not checked).
+    pub subject_kind: Option<chengguan_domain::org::OrgKind>,
     new_id: Box<dyn Fn(&str) -> String + Sync>,
 }
 
@@ -157,6 +159,7 @@ impl World {
             people: cast(),
             sequences: BTreeMap::new(),
             chains: BTreeMap::new(),
+            subject_kind: None,
             new_id,
         }
     }
@@ -171,6 +174,7 @@ impl World {
             sequences: &self.sequences,
             chains: &self.chains,
             subject_name: SUBJECT,
+            subject_kind: self.subject_kind,
             new_id: &*self.new_id,
         }
     }

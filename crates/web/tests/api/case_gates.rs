@@ -53,6 +53,11 @@ async fn filing_gates_limitation_two_certified_handlers_no_auxiliary_no_self_app
     // An auxiliary of the team is never a handler.
     let aux = app.people_in(TEAM).await.into_iter().find(|p| !p.staffing.is_established()).expect("team 01 has auxiliaries").id;
     refused(&app, &c.officer, &id, filing("甲", today, &[&c.h1, &aux]), "case.handlers.auxiliary", "第四十二条").await;
+    // APL art. 24: the team acts for its street office, which holds only the items the power list
+    // assigns to streets; SZ-015 (使用未经验收的城市道路) is kept by the bureau.
+    let mut bureau_only = filing("甲", today, &[&c.h1, &c.h2]);
+    bureau_only["cause_code"] = json!("SZ-015");
+    refused(&app, &c.officer, &id, bureau_only, "case.cause_level", "第二十四条").await;
 
     // Separation of duties: h2, a handler, also holds the leader role over the team; they may not
     // approve the filing of their own case.
