@@ -471,6 +471,40 @@ fn a_street_office_cannot_file_under_an_item_the_bureau_keeps() {
     w.run(&c, &bureau_only, "off-a", now);
 }
 
+/// APL art. 37 is judged when the decision is made: SZ-001's benchmark was revised (lighter
+/// standard tier) from 2024-07-01. A report of June assessed by the old benchmark cannot carry a
+/// decision in July; a revised report returns the case to the prior notice, and the decision
+/// then rests on the benchmark in force.
+#[test]
+fn the_rules_in_force_at_the_decision_apply_and_a_revised_report_returns_to_the_notice() {
+    let mut w = World::new();
+    let c = filed(&mut w, "case-37", "SZ-001", d(2024, 6, 10), d(2024, 6, 9), t(2024, 6, 11, 10, 0));
+    let c = investigated(&mut w, &c, d(2024, 6, 12));
+    let c = w.run(&c, &report(road_facts(), fine(8000)), "off-a", t(2024, 6, 12, 17, 0)).case;
+    assert_eq!(c.report.as_ref().unwrap().assessment.as_ref().unwrap().benchmark_version, Some(1));
+    let c = notified(&mut w, &c, d(2024, 6, 17), d(2024, 6, 17));
+    let c = w.run(&c, &Command::WaiveStatement { on: d(2024, 6, 17), signed: true }, "off-a", t(2024, 6, 17, 17, 0)).case;
+    let c = w.run(&c, &Command::ProposeDecision { reasoned_text: None, answers_to_statement: None }, "off-a", t(2024, 7, 2, 8, 0)).case;
+    let c = w.run(&c, &review("agree"), "rev-2020", t(2024, 7, 2, 8, 30)).case;
+    let r = w.refused(&c, &approve("同意"), "lead-1", t(2024, 7, 2, 10, 0));
+    assert_refused(&r, "case.applicable_rules_changed", "第三十七条");
+    assert!(r.message_zh.contains("重新提交调查终结报告"), "{}", r.message_zh);
+    // The leader sends the submission back; the handler revises the report on the rules now in force.
+    let c = w.run(&c, &Command::Reject { opinion: "按新裁量基准重新评估".into(), review: None }, "lead-1", t(2024, 7, 2, 10, 5)).case;
+    let revised = w.run(&c, &report(road_facts(), fine(7000)), "off-a", t(2024, 7, 2, 15, 0));
+    assert!(revised.act_data.get("revises").is_some(), "the act names the report it revises");
+    let c = revised.case;
+    assert_eq!((c.state, c.notice.is_none(), c.waiver.is_none()), (State::Reported, true, true), "back to the prior notice");
+    assert_eq!(c.report.as_ref().unwrap().assessment.as_ref().unwrap().benchmark_version, Some(2));
+    assert!(c.deadlines.iter().all(|d| d.rule != "local.statement_period" || !d.is_open()));
+    // A new notice, and the decision on the revised report.
+    let c = notified(&mut w, &c, d(2024, 7, 3), d(2024, 7, 3));
+    let c = w.run(&c, &Command::WaiveStatement { on: d(2024, 7, 3), signed: true }, "off-a", t(2024, 7, 3, 17, 0)).case;
+    let c = decided(&mut w, &c, d(2024, 7, 4), t(2024, 7, 4, 10, 0));
+    assert_eq!(c.state, State::Decided);
+    assert_eq!(c.decision.as_ref().unwrap().proposal.fine_yuan, Some(7000));
+}
+
 // =============================================================================== 6. gates
 
 /// A case filed on 2026-01-05 and investigated on 01-06, handlers off-a and off-b.

@@ -46,8 +46,12 @@ pub fn available(c: &Case, actor: &Actor) -> Vec<&'static str> {
                 if c.suspension.is_none() {
                     out.extend(["request_suspension", "request_extension"]);
                 }
+                // The report may be revised until the decision (APL art. 37: the rules in force
+                // when deciding); a revision returns the case to the prior notice.
+                if matches!(s, State::Investigating | State::Reported | State::Notified | State::Deliberating) {
+                    out.push("submit_report");
+                }
                 match s {
-                    State::Investigating => out.push("submit_report"),
                     State::Reported => {
                         out.push(if c.report.as_ref().is_some_and(|r| r.proposal.outcome == Outcome::Penalty) { "propose_notice" } else { "propose_decision" })
                     }

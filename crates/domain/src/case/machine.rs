@@ -1341,7 +1341,19 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
             c.address = Some(address.clone());
         }
         Command::SubmitReport { findings, evidence_summary, provisions, facts, proposal, major_grounds, complex } => {
-            state_is(&c, &[State::Investigating], "提交调查终结报告", "submitting the investigation report")?;
+            // A revised report (before the decision, e.g. when the rules in force changed, APL
+            // art. 37) replaces the first and returns the case to the prior notice: the party is
+            // told again what is now proposed (APL art. 44), with a new statement period.
+            state_is(
+                &c,
+                &[State::Investigating, State::Reported, State::Notified, State::Deliberating],
+                "提交调查终结报告",
+                "submitting the investigation report",
+            )?;
+            if c.state != State::Investigating {
+                let old = c.report.as_ref().map(|r| json!({ "submitted_at": r.submitted_at, "proposal": r.proposal, "assessment": r.assessment.as_ref().map(|a| (&a.item_code, a.item_version)) }));
+                extra.insert("revises".into(), json!(old));
+            }
             require_handler(&c, actor)?;
             not_suspended(&c, env)?;
             no_pending(&c)?;
@@ -1361,6 +1373,14 @@ pub fn apply(case: &Case, cmd: &Command, actor: &Actor, env: &Env, now: NaiveDat
                 }
             }
             report(&mut c, env, actor, now, facts, proposal, findings, evidence_summary, provisions, major_grounds, *complex, &mut warnings)?;
+            if c.state != State::Investigating {
+                c.notice = None;
+                c.waiver = None;
+                c.hearing = None;
+                for rule in ["local.statement_period", "apl.hearing_request"] {
+                    close_deadlines(&mut c, rule, now, "cancelled");
+                }
+            }
             c.state = State::Reported;
         }
         Command::ProposeNotice {} => {
@@ -2326,6 +2346,7 @@ fn effect(
                 ));
             }
             let r = c.report.clone().expect("decision follows the report");
+            applicable_at_decision(c, &r, env, today)?;
             let late = c.deadline("apl.decision_period").is_some_and(|d| d.is_open() && !d.due.is_empty() && today > d.due_date());
             let document = match r.proposal.outcome {
                 Outcome::Penalty => "decision",
@@ -2531,5 +2552,42 @@ pub(crate) fn exercisable_here(item: &crate::power::PowerItem, env: &Env) -> Res
         format!("事项{}（{}）按权责清单由{}行使，本执法主体（{}）不能以该事项立案或处罚", item.code, item.name, levels.join("、"), kind.zh()),
         format!("item {} ({}) is exercised at the level(s) {} by the power list; this enforcement subject ({}) cannot act under it", item.code, item.name, levels_en.join(", "), kind.code()),
         "《行政处罚法》第二十四条：省、自治区、直辖市……可以决定将……行政处罚权交由能够有效承接的乡镇人民政府、街道办事处行使……决定应当公布（权责清单所列行使层级）",
+    ))
+}
+
+/// APL art. 37 compares the rule in force at the violation with the one in force *when the
+/// decision is made*. The report assessed it on its own date; if the power list (item version,
+/// the reason it applies, or the benchmark version) says otherwise on the decision's date, the
+/// decision is refused until the report is submitted again on the rules now in force.
+fn applicable_at_decision(c: &Case, r: &Report, env: &Env, today: NaiveDate) -> Result<(), Refusal> {
+    let (Some(before), Some(cause), Some(violation)) = (&r.assessment, &c.cause_code, c.violation_on) else { return Ok(()) };
+    let mut facts = r.facts.clone();
+    facts.party = if c.party_kind == Some(PartyKind::Person) { crate::power::Party::Individual } else { crate::power::Party::Organisation };
+    let now = discretion::assess(env.power, cause, violation, today, &facts).ok();
+    let same = now
+        .as_ref()
+        .is_some_and(|a| (a.item_version, a.item_applied, a.benchmark_version) == (before.item_version, before.item_applied, before.benchmark_version));
+    if same {
+        return Ok(());
+    }
+    let (zh, en) = match &now {
+        Some(a) => (format!("第{}版（{}）", a.item_version, a.text_zh), format!("version {} ({})", a.item_version, a.text_en)),
+        None => ("无可适用的事项或裁量基准".to_owned(), "no applicable item or benchmark".to_owned()),
+    };
+    Err(refuse(
+        "case.applicable_rules_changed",
+        format!(
+            "调查终结报告（{}）按事项{}第{}版评估；作出决定之日（{today}）权责清单的适用结果为{zh}，与报告不同：请退回本次决定审批，按现行清单重新提交调查终结报告并重新告知当事人",
+            r.submitted_at.date(),
+            before.item_code,
+            before.item_version
+        ),
+        format!(
+            "the report ({}) assessed item {} version {}; on the decision's date ({today}) the power list gives {en}, which differs: reject this decision submission, submit a revised report on the rules now in force and notify the party again",
+            r.submitted_at.date(),
+            before.item_code,
+            before.item_version
+        ),
+        "《行政处罚法》第三十七条：实施行政处罚，适用违法行为发生时的法律、法规、规章的规定。但是，作出行政处罚决定时，法律、法规、规章已被修改或者废止，且新的规定处罚较轻或者不认为是违法的，适用新的规定",
     ))
 }
