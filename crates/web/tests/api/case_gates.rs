@@ -658,3 +658,34 @@ verified = false
     assert_eq!(open(&d)["pauses"].as_array().unwrap().len(), 1);
     verifies(&app).await;
 }
+
+/// APL art. 37 is judged at the decision: SZ-001 gets a lighter version after the report; the
+/// decision on the old assessment is refused (422, the article, nothing changed); the leader
+/// sends it back, and a revised report returns the case to the prior notice.
+#[tokio::test]
+async fn a_decision_on_rules_changed_since_the_report_is_refused_until_the_report_is_revised() {
+    let app = spawn_app().await;
+    let c = crew(&app).await;
+    let id = reported_case(&app, &c, "庚", 6000, 6).await;
+    notified(&app, &c, &id).await;
+    let today = now(&app).date();
+    cmd(&app, &c.officer, &id, json!({ "command": "waive_statement", "on": today, "signed": true })).await;
+    // From tomorrow, SZ-001 fines up to 10,000 yuan instead of 20,000: lighter.
+    let tomorrow = today + Duration::days(1);
+    let item = chengguan_domain::power::PowerList::demo().items.into_iter().find(|i| i.code == "SZ-001").unwrap();
+    let mut v = serde_json::to_value(item).unwrap();
+    v["fines"][0]["amount"]["max_fen"] = json!(1_000_000);
+    let body = json!({ "effective_from": tomorrow, "approval_ref": "示城管党组会纪要〔2026〕9号（测试）", "item": v });
+    expect_json(app.post(&c.admin, "/api/v1/power-items/SZ-001/versions", body).await, StatusCode::CREATED).await;
+    app.state().clock.advance(Duration::days(1));
+    cmd(&app, &c.officer, &id, json!({ "command": "propose_decision" })).await;
+    cmd(&app, &c.reviewer, &id, json!({ "command": "approve", "opinion": "同意", "review": review() })).await;
+    let v = refused(&app, &c.leader, &id, json!({ "command": "approve", "opinion": "同意" }), "case.applicable_rules_changed", "第三十七条").await;
+    assert!(v["error"]["message"].as_str().unwrap().contains("重新提交调查终结报告"), "{v}");
+    cmd(&app, &c.leader, &id, json!({ "command": "reject", "opinion": "按新版事项重新评估" })).await;
+    let r = cmd(&app, &c.officer, &id, penalty_report(4000, 6)).await;
+    assert_eq!(r["state"], "reported", "{r}");
+    let d = detail(&app, &c.officer, &id).await;
+    assert!(d.to_string().contains("\"item_version\":2"), "the revised report applies the new version");
+    verifies(&app).await;
+}
