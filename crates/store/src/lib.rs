@@ -161,6 +161,11 @@ impl Store {
                         for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA busy_timeout = 10000", "PRAGMA foreign_keys = ON"] {
                             sqlx::query(pragma).execute(&mut *conn).await?;
                         }
+                    } else if let Err(e) = sqlx::query("SET default_toast_compression = 'lz4'").execute(&mut *conn).await {
+                        // Case rows and ledger payloads are large JSON texts: pglz compressing
+                        // them was the PostgreSQL server's top cost (docs/performance.md). A
+                        // server built without lz4 keeps pglz.
+                        tracing::warn!(error = %e, "lz4 TOAST compression unavailable; PostgreSQL keeps pglz");
                     }
                     Ok(())
                 })
