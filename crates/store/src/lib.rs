@@ -111,6 +111,9 @@ pub struct Store {
     /// their commitments, so an unchanged value keeps its commitment (`personal::seal_reusing`)
     /// instead of a new opening on every write of the row.
     openings: std::sync::Mutex<HashMap<String, OpeningsByRow>>,
+    /// A SQLite file's path, and its native read connections once opened (after migrations).
+    sqlite_path: Option<String>,
+    readers: std::sync::OnceLock<Option<exec::Readers>>,
 }
 
 type OpeningsByRow = HashMap<(chengguan_domain::Table, String), Vec<(Value, String)>>;
@@ -174,8 +177,9 @@ impl Store {
         let write_lock = std::sync::Arc::new(tokio::sync::Mutex::new(()));
         // A SQLite file gets the writer's native connection; an in-memory database exists only
         // on the pool's connection, and PostgreSQL goes through the pool.
-        let conn = match sqlite_file(backend, &url) {
-            Some(path) => writer::Conn::Native(path),
+        let sqlite_path = sqlite_file(backend, &url);
+        let conn = match &sqlite_path {
+            Some(path) => writer::Conn::Native(path.clone()),
             None => writer::Conn::Pool(pool.clone()),
         };
         let writer = writer::spawn(conn, backend, write_lock.clone(), algorithm)?;
@@ -188,6 +192,8 @@ impl Store {
             generations: Default::default(),
             session_writes: Default::default(),
             openings: Default::default(),
+            sqlite_path,
+            readers: Default::default(),
         };
         store.migrate().await?;
         Ok(store)
@@ -266,6 +272,17 @@ impl Store {
             }
             values.push((o.value, o.commitment));
         }
+    }
+
+    /// The native read connections of a SQLite file (opened at the first read: after the
+    /// migrations); `None` for PostgreSQL and in-memory databases, or if they cannot be opened.
+    pub(crate) fn readers(&self) -> Option<&exec::Readers> {
+        self.readers
+            .get_or_init(|| {
+                let path = self.sqlite_path.as_deref()?;
+                exec::Readers::open(path).map_err(|e| tracing::warn!(error = %e, "native readers unavailable; reads use the pool")).ok()
+            })
+            .as_ref()
     }
 
     /// The tenant's reference-data generation in this process (see `generations`). Read it before

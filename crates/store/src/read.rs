@@ -373,6 +373,22 @@ impl Store {
 
     /// One row of a table keyed by (tenant_id, id), as its after-image.
     pub async fn row(&self, tenant: &str, table: Table, id: &str) -> Result<Option<Row>> {
+        if let Some(readers) = self.readers() {
+            // A point read by key: natively on this thread (see `exec::Readers`).
+            let cols = columns(table);
+            let names: Vec<&str> = cols.iter().map(|(c, _)| *c).collect();
+            let tcol = if table == Table::Tenants { "id" } else { "tenant_id" };
+            let sql = format!("SELECT {} FROM {} WHERE {tcol} = $1 AND id = $2", names.join(", "), table.name());
+            let types: Vec<crate::schema::Ty> = cols.iter().map(|(_, t)| *t).collect();
+            let rows = readers.rows(&sql, &[crate::exec::Arg::Text(tenant), crate::exec::Arg::Text(id)], &types)?;
+            return Ok(rows.into_iter().next().map(|vals| {
+                let mut out = Row::new(table);
+                for ((c, _), v) in cols.iter().zip(vals) {
+                    out.values.insert((*c).to_owned(), v);
+                }
+                out
+            }));
+        }
         Ok(self.select(tenant, table, "AND id = $2", vec![id.into()], "").await?.pop())
     }
 
