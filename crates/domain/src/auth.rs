@@ -63,6 +63,17 @@ pub enum Scope {
     Tenant,
 }
 
+impl Scope {
+    pub fn zh(self) -> &'static str {
+        match self {
+            Scope::None => "无",
+            Scope::Subtree => "所授机构及其下级",
+            Scope::Guided => "所授机构、其下级及业务指导的单位",
+            Scope::Tenant => "全市",
+        }
+    }
+}
+
 /// A role held over an org unit (and, by the policy's scope, the units related to it).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Grant {
@@ -116,8 +127,17 @@ impl Policy {
         if self.allows(grants, action, target, org) {
             Ok(())
         } else {
-            Err(Refusal::new("forbidden", format!("无权执行此操作: {}", action.zh()), format!("not permitted: {}", action.en())))
+            Err(Refusal::new("forbidden", format!("无权执行此操作: {}", action.zh()), format!("not permitted: {}", action.en()))
+                .with_rule(self.rule_for(action)))
         }
+    }
+
+    /// The policy's rule for `action`, for a refusal: which roles hold it and over which units.
+    pub fn rule_for(&self, action: Action) -> String {
+        let holders: Vec<String> =
+            self.table.iter().filter_map(|(role, m)| m.get(&action).filter(|s| **s != Scope::None).map(|s| format!("{}（{}）", role.zh(), s.zh()))).collect();
+        let holders = if holders.is_empty() { "任何角色均不授予".to_owned() } else { format!("仅授予：{}", holders.join("、")) };
+        format!("权限策略（rules/policy.toml，角色 × 操作 × 机构范围）：“{}”{}", action.zh(), holders)
     }
 
     /// The set of org units in which `action` is allowed (for filtering lists).
@@ -144,6 +164,14 @@ mod tests {
         let p = Policy::standard();
         assert_eq!(p.scope(Role::Admin, Action::ManagePeople), Scope::Subtree);
         assert_eq!(p.scope(Role::Auxiliary, Action::ManagePeople), Scope::None);
+    }
+
+    #[test]
+    fn a_refusal_names_who_holds_the_action() {
+        let p = Policy::standard();
+        let rule = p.rule_for(Action::ApproveCase);
+        assert!(rule.contains("负责人") && rule.contains("法制审核员") && !rule.contains("执法队员"), "{rule}");
+        assert!(rule.contains("rules/policy.toml"), "{rule}");
     }
 
     #[test]

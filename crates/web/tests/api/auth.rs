@@ -135,7 +135,10 @@ async fn grants_changed_apply_to_the_next_request_of_a_live_token() {
     assert_eq!(app.get_ok(&officer, "/api/v1/me").await["grants"], json!([{"role": "legal_reviewer", "org_unit_id": "u-team-01"}]));
     expect_json(app.put(&admin, "/api/v1/accounts/a-officer/grants", json!({"grants": []})).await, StatusCode::OK).await;
     assert_eq!(app.get_ok(&officer, "/api/v1/me").await["grants"], json!([]));
-    expect_error(app.get(&officer, "/api/v1/cases").await, StatusCode::FORBIDDEN, "forbidden").await;
+    let v = expect_error(app.get(&officer, "/api/v1/cases").await, StatusCode::FORBIDDEN, "forbidden").await;
+    // The 403 names the policy's rule: who holds the action, over which units.
+    let rule = v["error"]["rule"].as_str().unwrap_or_default();
+    assert!(rule.contains("rules/policy.toml") && rule.contains("执法队员（所授机构及其下级）"), "{v}");
     // Logout: the cached session is dead on the next request.
     let r = app.client.post(app.url("/api/v1/auth/logout")).bearer_auth(&officer).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
