@@ -194,12 +194,31 @@ async fn officer_searches_the_power_list_and_uses_the_calculator() {
         c.goto(&app.url("/power")).await.unwrap();
         c.find(Locator::Id("f-q")).await.unwrap().send_keys("占道").await.unwrap();
         c.find(Locator::Css("#power-search button[type='submit']")).await.unwrap().click().await.unwrap();
+        // The unfiltered page lists SZ-001 too: wait for the search's page (its URL) before
+        // reading rows, or they may be the old page's.
+        let mut searched = false;
+        for _ in 0..100 {
+            if c.current_url().await.unwrap().query().unwrap_or_default().contains("q=") {
+                searched = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(searched, "the search is in the URL");
         c.wait().for_element(Locator::Css("#power-items tr[data-code='SZ-001']")).await.unwrap();
-        assert!(c.current_url().await.unwrap().query().unwrap_or_default().contains("q="), "the search is in the URL");
-        let rows = c.find_all(Locator::Css("#power-items tr[data-code]")).await.unwrap();
         let token = app.token("officer").await;
         let api: serde_json::Value = app.get(&token, "/api/v1/power-items?q=占道&limit=100").await.json().await.unwrap();
-        assert_eq!(rows.len() as u64, api["total"].as_u64().unwrap(), "the page lists what the API finds");
+        let total = api["total"].as_u64().unwrap();
+        // Read the rows once the new page is complete (a half-loaded table has fewer).
+        let mut rows = 0;
+        for _ in 0..50 {
+            rows = c.find_all(Locator::Css("#power-items tr[data-code]")).await.unwrap().len() as u64;
+            if rows == total {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(rows, total, "the page lists what the API finds");
         c.find(Locator::Css("#power-items tr[data-code='SZ-001'] a[href='/power/SZ-001/calculator']")).await.unwrap().click().await.unwrap();
         c.wait().for_element(Locator::Id("calc-form")).await.unwrap();
         let violation = c.find(Locator::Id("c-v")).await.unwrap().prop("value").await.unwrap().unwrap();
