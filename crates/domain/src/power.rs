@@ -141,6 +141,12 @@ impl UnitLevel {
             UnitLevel::Street => "street",
         }
     }
+    pub fn zh(self) -> &'static str {
+        match self {
+            UnitLevel::Bureau => "区局",
+            UnitLevel::Street => "街道",
+        }
+    }
     pub fn parse(s: &str) -> Option<UnitLevel> {
         [UnitLevel::Bureau, UnitLevel::Street].into_iter().find(|l| l.code() == s)
     }

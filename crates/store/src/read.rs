@@ -376,9 +376,7 @@ impl Store {
         if let Some(readers) = self.readers() {
             // A point read by key: natively on this thread (see `exec::Readers`).
             let cols = columns(table);
-            let names: Vec<&str> = cols.iter().map(|(c, _)| *c).collect();
-            let tcol = if table == Table::Tenants { "id" } else { "tenant_id" };
-            let sql = format!("SELECT {} FROM {} WHERE {tcol} = $1 AND id = $2", names.join(", "), table.name());
+            let sql = select_sql(table, "AND id = $2", "");
             let types: Vec<crate::schema::Ty> = cols.iter().map(|(_, t)| *t).collect();
             let rows = readers.rows(&sql, &[crate::exec::Arg::Text(tenant), crate::exec::Arg::Text(id)], &types)?;
             return Ok(rows.into_iter().next().map(|vals| {
@@ -396,9 +394,7 @@ impl Store {
     /// from $2 on; `tail` orders and limits.
     async fn select(&self, tenant: &str, table: Table, cond: &str, args: Vec<Value>, tail: &str) -> Result<Vec<Row>> {
         let cols = columns(table);
-        let names: Vec<&str> = cols.iter().map(|(c, _)| *c).collect();
-        let tcol = if table == Table::Tenants { "id" } else { "tenant_id" };
-        let sql = format!("SELECT {} FROM {} WHERE {tcol} = $1 {cond} {tail}", names.join(", "), table.name());
+        let sql = select_sql(table, cond, tail);
         let rows = bind_all(sqlx::query(&sql).bind(tenant), args).fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| {
@@ -601,4 +597,11 @@ fn bind_all(mut q: Query<'_>, args: Vec<Value>) -> Query<'_> {
         };
     }
     q
+}
+
+/// `SELECT` every column of `table` of the tenant (`$1`); `cond` continues the `WHERE`.
+fn select_sql(table: Table, cond: &str, tail: &str) -> String {
+    let names: Vec<&str> = columns(table).iter().map(|(c, _)| *c).collect();
+    let tcol = if table == Table::Tenants { "id" } else { "tenant_id" };
+    format!("SELECT {} FROM {} WHERE {tcol} = $1 {cond} {tail}", names.join(", "), table.name())
 }

@@ -257,10 +257,9 @@ fn check_expectations(tenant: &str, change: &Change, pending: &Versions, stored:
     Ok(())
 }
 
-/// Per tenant: the log's size after this writer's last batch and the roots of its perfect
-/// subtrees then (the frontier), so the next batch need not read them back (the size is kept
-/// for diagnosis only: see `run_once`).
-type Frontiers = HashMap<String, (i64, HashMap<(u32, u64), Hash>)>;
+/// Per tenant: the roots of the perfect subtrees the log ended with after this writer's last
+/// batch (the frontier), so the next batch need not read them back.
+type Frontiers = HashMap<String, HashMap<(u32, u64), Hash>>;
 
 /// The roots of the perfect subtrees a log of `size` entries ends with: the only stored nodes
 /// the next entries' subtrees need as left siblings.
@@ -355,7 +354,7 @@ async fn run_once<T: WriteTx>(
         let needed = frontier(size as u64);
         let kept = memo.get(tenant);
         for (l, i) in needed {
-            let h = match kept.and_then(|(_, nodes)| nodes.get(&(l, i))) {
+            let h = match kept.and_then(|nodes| nodes.get(&(l, i))) {
                 Some(h) => *h,
                 None => {
                     let row = tx
@@ -562,7 +561,7 @@ async fn run_once<T: WriteTx>(
             tx.exec("UPDATE ledger_heads SET size = $1 WHERE tenant_id = $2", &[Arg::Int(*next), Arg::Text(tenant)]).await?;
         }
         let nodes = frontier(*next as u64).into_iter().filter_map(|k| Some((k, *cache.get(&(tenant.clone(), k.0, k.1))?))).collect();
-        after.insert(tenant.clone(), (*next, nodes));
+        after.insert(tenant.clone(), nodes);
     }
     Ok(Some((results, after)))
 }

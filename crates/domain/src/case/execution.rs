@@ -1424,3 +1424,15 @@ pub(super) fn on_served(c: &mut Case, env: &Env, effective_on: NaiveDate) -> Res
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    /// `Command::NAMES` lists every command by hand (the authorisation matrix is checked against
+    /// it); this module's list must be a part of it.
+    #[test]
+    fn every_execution_command_is_a_case_command() {
+        for name in super::COMMANDS {
+            assert!(super::super::Command::NAMES.contains(&name), "{name} is missing from Command::NAMES");
+        }
+    }
+}

@@ -1977,8 +1977,7 @@ fn report(
     let cause = c.cause_code.clone().expect("filed cases have a cause");
     let violation = c.violation_on.expect("filed cases have a violation date");
     let person_party = c.party_kind == Some(PartyKind::Person);
-    let mut facts = facts.clone();
-    facts.party = if person_party { crate::power::Party::Individual } else { crate::power::Party::Organisation };
+    let facts = party_facts(c, facts);
     let assessment = discretion::assess(env.power, &cause, violation, now.date(), &facts);
     let mut amount_check = None;
     let mut grounds: Vec<String> = major_grounds.to_vec();
@@ -2545,7 +2544,7 @@ pub(crate) fn exercisable_here(item: &crate::power::PowerItem, env: &Env) -> Res
     if item.may_be_exercised_by(kind) {
         return Ok(());
     }
-    let levels: Vec<&str> = item.levels.iter().map(|l| if *l == crate::power::UnitLevel::Street { "街道" } else { "区局" }).collect();
+    let levels: Vec<&str> = item.levels.iter().map(|l| l.zh()).collect();
     let levels_en: Vec<&str> = item.levels.iter().map(|l| l.code()).collect();
     Err(refuse(
         "case.cause_level",
@@ -2555,15 +2554,19 @@ pub(crate) fn exercisable_here(item: &crate::power::PowerItem, env: &Env) -> Res
     ))
 }
 
+/// The facts as the discretion engine assesses them: the party's kind from the case.
+fn party_facts(c: &Case, facts: &discretion::Facts) -> discretion::Facts {
+    let party = if c.party_kind == Some(PartyKind::Person) { crate::power::Party::Individual } else { crate::power::Party::Organisation };
+    discretion::Facts { party, ..facts.clone() }
+}
+
 /// APL art. 37 compares the rule in force at the violation with the one in force *when the
 /// decision is made*. The report assessed it on its own date; if the power list (item version,
 /// the reason it applies, or the benchmark version) says otherwise on the decision's date, the
 /// decision is refused until the report is submitted again on the rules now in force.
 fn applicable_at_decision(c: &Case, r: &Report, env: &Env, today: NaiveDate) -> Result<(), Refusal> {
     let (Some(before), Some(cause), Some(violation)) = (&r.assessment, &c.cause_code, c.violation_on) else { return Ok(()) };
-    let mut facts = r.facts.clone();
-    facts.party = if c.party_kind == Some(PartyKind::Person) { crate::power::Party::Individual } else { crate::power::Party::Organisation };
-    let now = discretion::assess(env.power, cause, violation, today, &facts).ok();
+    let now = discretion::assess(env.power, cause, violation, today, &party_facts(c, &r.facts)).ok();
     let same = now
         .as_ref()
         .is_some_and(|a| (a.item_version, a.item_applied, a.benchmark_version) == (before.item_version, before.item_applied, before.benchmark_version));
